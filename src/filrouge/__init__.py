@@ -1,0 +1,16 @@
+"""filrouge: turn a pile or a stream of news articles into stories.
+
+>>> import filrouge
+>>> callable(filrouge.open)
+True
+"""
+
+from .api import Filrouge, Progress, open
+from .article import Article, IngestReport, PublishedDate, RawArticle, Rejection, Removed
+from .settings import Settings
+
+__version__ = "0.1.0"
+__all__ = [
+    "Article", "Filrouge", "IngestReport", "Progress", "PublishedDate", "RawArticle",
+    "Rejection", "Removed", "Settings", "open",
+]

@@ -1,0 +1,256 @@
+"""The Python API. The CLI and the web app are thin layers over :class:`Filrouge`.
+
+>>> import filrouge, tempfile, os
+>>> with tempfile.TemporaryDirectory() as d:
+...     fr = filrouge.open(os.path.join(d, "x.db"))
+...     report = fr.ingest_records([{"id": "a1", "title": "Titre", "text": "Kim Jong Un est arrivé mardi à Vladivostok."}])
+...     (report.new, fr.article("a1").language)
+(1, 'fr')
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .article import Article, IngestReport, RawArticle, Rejection
+from .errors import InputRejected
+from .ingest import from_record, list_files, read_file
+from .pipeline import process_safe
+from .settings import Settings
+from .store import Store, open_store
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long ingest stands: bytes of input read, and articles done."""
+
+    bytes_done: int
+    bytes_total: int
+    articles: int
+    rejected: int
+
+
+_PARALLEL_MIN_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
+_CHUNK = 16
+
+
+class Filrouge:
+    """A filrouge database and what can be done with it."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.path = str(path or os.environ.get("FILROUGE_DB") or self.settings.store.path)
+        self.store: Store = open_store(self.path, busy_timeout=self.settings.store.busy_timeout)
+
+    # ------------------------------------------------------------------ reading
+    def articles(self) -> list[Article]:
+        return list(self.store.iter_articles())
+
+    def iter_articles(self) -> Iterator[Article]:
+        return self.store.iter_articles()
+
+    def article(self, article_id: str) -> Article:
+        return self.store.get(article_id)
+
+    def versions(self, article_id: str) -> list[Article]:
+        return self.store.versions(article_id)
+
+    def rejected(self) -> list[Rejection]:
+        return self.store.rejections()
+
+    def count(self) -> int:
+        return self.store.count()
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        on_progress: Callable[[Progress], None] | None = None,
+        on_reject: Callable[[Rejection], None] | None = None,
+    ) -> IngestReport:
+        """Read files and folders, clean and store every article; reject bad inputs with reasons.
+
+        Work is committed in batches: an interrupted ingest keeps what was committed, and
+        running it again skips what is already stored ("unchanged") and finishes the job.
+        """
+        report = IngestReport()
+        db = os.path.realpath(self.path)
+        files: list[Path] = []
+        for f in list_files(paths, self.settings, skip=[db, db + "-wal", db + "-shm", db + "-journal"]):
+            if isinstance(f, Rejection):
+                report.rejected.append(f)
+                self._reject(f, on_reject)
+            else:
+                files.append(f)
+        sizes = [_size(f) for f in files]
+        total = sum(sizes)
+        report.files = len(files)
+        state = {"bytes": 0}
+
+        def raws() -> Iterator[RawArticle | Rejection]:
+            for f, size in zip(files, sizes):
+                yield from read_file(f, self.settings)
+                state["bytes"] += size
+
+        parallel = self.settings.ingest.worker_count > 1 and total >= _PARALLEL_MIN_BYTES
+        self._run(raws(), report, parallel, on_reject,
+                  lambda: on_progress(Progress(state["bytes"], total, report.stored + report.unchanged,
+                                               len(report.rejected))) if on_progress else None)
+        return report
+
+    def ingest_records(self, records: Iterable[Any], origin: str = "<records>",
+                       on_reject: Callable[[Rejection], None] | None = None) -> IngestReport:
+        """Ingest JSON-like objects (the JSONL line format) through the same pipeline."""
+        report = IngestReport()
+
+        def raws() -> Iterator[RawArticle | Rejection]:
+            for i, record in enumerate(records, start=1):
+                try:
+                    yield from_record(record, origin, i)
+                except InputRejected as e:
+                    yield Rejection(origin, e.reason, i)
+
+        self._run(raws(), report, False, on_reject, lambda: None)
+        return report
+
+    def _run(self, items: Iterator[RawArticle | Rejection], report: IngestReport, parallel: bool,
+             on_reject: Callable[[Rejection], None] | None, tick: Callable[[], None]) -> None:
+        started = time.perf_counter()
+        batch: list[Article] = []
+        size = self.settings.ingest.batch_size
+        try:
+            for result in self._processed(items, report, parallel, on_reject):
+                if isinstance(result, Rejection):
+                    report.rejected.append(result)
+                    self._reject(result, on_reject)
+                    continue
+                batch.append(result)
+                if len(batch) >= size:
+                    self._flush(batch, report)
+                    batch = []
+                    tick()
+            self._flush(batch, report)
+            tick()
+        except KeyboardInterrupt:
+            report.interrupted = True
+            self._flush(batch, report)  # complete articles: keep them
+        finally:
+            report.seconds = time.perf_counter() - started
+
+    def _processed(self, items: Iterator[RawArticle | Rejection], report: IngestReport, parallel: bool,
+                   on_reject: Callable[[Rejection], None] | None) -> Iterator[Article | Rejection]:
+        """Skip what is stored unchanged, then clean the rest (in worker processes if asked)."""
+        todo = self._changed(items, report)
+        if not parallel:
+            for raw in todo:
+                yield raw if isinstance(raw, Rejection) else process_safe(raw, self.settings)
+            return
+        workers = self.settings.ingest.worker_count
+        ctx = get_context("fork") if os.name == "posix" else get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(self.settings,)) as pool:
+            pending: deque[Any] = deque()
+            chunk: list[RawArticle | Rejection] = []
+            for raw in todo:
+                chunk.append(raw)
+                if len(chunk) >= _CHUNK:
+                    pending.append(pool.submit(_work, chunk))
+                    chunk = []
+                    while len(pending) >= workers * 4:  # bounded: memory stays flat
+                        yield from pending.popleft().result()
+            if chunk:
+                pending.append(pool.submit(_work, chunk))
+            while pending:
+                yield from pending.popleft().result()
+
+    def _changed(self, items: Iterator[RawArticle | Rejection],
+                 report: IngestReport) -> Iterator[RawArticle | Rejection]:
+        """Pass on rejections and the articles whose content is not already stored."""
+        window: list[RawArticle | Rejection] = []
+
+        def drain() -> Iterator[RawArticle | Rejection]:
+            ids = [r.id for r in window if isinstance(r, RawArticle) and r.id]
+            stored = self.store.content_hashes(ids)
+            cleared: list[tuple[str, int | None]] = []
+            for r in window:
+                if isinstance(r, RawArticle) and r.id and stored.get(r.id) == r.content_hash:
+                    report.unchanged += 1
+                    cleared += [(r.path, r.line), (r.path, None)]
+                else:
+                    yield r
+            self.store.clear_rejections(cleared)
+            window.clear()
+
+        for item in items:
+            window.append(item)
+            if len(window) >= 256:
+                yield from drain()
+        yield from drain()
+
+    def _flush(self, batch: list[Article], report: IngestReport) -> None:
+        if not batch:
+            return
+        statuses = self.store.put_many(batch)
+        for art, status in zip(batch, statuses):
+            if status == "new":
+                report.new += 1
+            elif status == "version":
+                report.new_versions += 1
+            else:
+                report.unchanged += 1
+            report.stored_ids.append(art.id)
+        cleared: list[tuple[str, int | None]] = []
+        for a in batch:
+            if a.path:
+                cleared += [(a.path, a.line), (a.path, None)]
+        self.store.clear_rejections(cleared)
+
+    def _reject(self, rejection: Rejection, on_reject: Callable[[Rejection], None] | None) -> None:
+        self.store.add_rejections([rejection])
+        if on_reject:
+            on_reject(rejection)
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Filrouge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
+
+
+_WORKER_SETTINGS: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and commits
+
+
+def _work(chunk: list[RawArticle | Rejection]) -> list[Article | Rejection]:
+    assert _WORKER_SETTINGS is not None
+    return [r if isinstance(r, Rejection) else process_safe(r, _WORKER_SETTINGS) for r in chunk]
+
+
+def open(path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Filrouge:  # noqa: A001
+    """Open (or create) a filrouge database: ``filrouge.open("news.db")``."""
+    return Filrouge(path, settings)

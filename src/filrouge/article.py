@@ -1,0 +1,238 @@
+"""Records that flow through the pipeline.
+
+A reader turns a file into :class:`RawArticle` values; :func:`filrouge.pipeline.process`
+turns each into an :class:`Article`. Records are frozen: a stage returns a new one.
+Their ``as_dict`` is the JSON shape of ``../shared/INTERFACE.md`` (plus extra fields).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+GRANULARITIES = ("year", "month", "week", "day", "minute")
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    """A publication date of the precision it has, and where it was found.
+
+    >>> PublishedDate("2023-11", "month", "marker").as_dict()
+    {'value': '2023-11', 'granularity': 'month', 'source': 'marker'}
+    """
+
+    value: str
+    granularity: str
+    source: str
+    inferred: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "value": self.value,
+            "granularity": self.granularity,
+            "source": self.source,
+        }
+        if self.inferred:
+            out["inferred"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> PublishedDate | None:
+        if not d:
+            return None
+        return cls(d["value"], d["granularity"], d["source"], bool(d.get("inferred", False)))
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of the input that cleaning took out, and why."""
+
+    text: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """What a reader found in a file, before cleaning.
+
+    ``body`` is the article text as extracted (plain text, paragraphs separated by
+    newlines); ``raw`` is the input as it was (the HTML for an HTML page).
+    """
+
+    raw: str
+    body: str
+    path: str
+    format: str
+    line: int | None = None
+    id: str | None = None
+    title: str | None = None
+    title_source: str | None = None
+    published: PublishedDate | None = None
+    language: str | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+    removed: tuple[Removed, ...] = ()
+    # The body's first line may be a headline (plain-text files): cleaning decides.
+    first_line_may_be_title: bool = False
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything the reader found: same hash, same article version."""
+        h = hashlib.sha256()
+        for part in (self.raw, self.title or "", self.published.value if self.published else "",
+                     self.language or "", self.source or "", self.url or ""):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: the record every later stage reads.
+
+    ``paragraphs`` and ``sentences`` are ``(start, end)`` character offsets into ``text``.
+    """
+
+    id: str
+    title: str
+    text: str
+    raw: str
+    language: str | None
+    published: PublishedDate | None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    version: int = 1
+    title_source: str = "derived"
+    paragraphs: tuple[tuple[int, int], ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+    removed: tuple[Removed, ...] = ()
+    warnings: tuple[str, ...] = ()
+    word_count: int = 0
+    content_hash: str = ""
+    path: str | None = None
+    line: int | None = None
+    format: str | None = None
+    encoding: str = "utf-8"
+    ingested_at: str | None = None
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s:e] for s, e in self.sentences]
+
+    def paragraph_texts(self) -> list[str]:
+        return [self.text[s:e] for s, e in self.paragraphs]
+
+    def summary_dict(self) -> dict[str, Any]:
+        """The ``filrouge articles --json`` shape."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.as_dict() if self.published else None,
+            "text": self.text,
+            "version": self.version,
+            "word_count": self.word_count,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``filrouge show ID --json`` shape (later stages add dates, entities, copies)."""
+        out = self.summary_dict()
+        out.update(
+            {
+                "raw": self.raw,
+                "removed": [r.as_dict() for r in self.removed],
+                "dates": [],
+                "entities": [],
+                "copy_group": None,
+                "author": self.author,
+                "title_source": self.title_source,
+                "paragraphs": [list(p) for p in self.paragraphs],
+                "sentences": [list(s) for s in self.sentences],
+                "warnings": list(self.warnings),
+                "content_hash": self.content_hash,
+                "path": self.path,
+                "line": self.line,
+                "format": self.format,
+                "encoding": self.encoding,
+                "ingested_at": self.ingested_at,
+            }
+        )
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in names}
+        kw["published"] = PublishedDate.from_dict(d.get("published"))
+        kw["removed"] = tuple(Removed(r["text"], r["reason"]) for r in d.get("removed", ()))
+        kw["paragraphs"] = tuple(tuple(p) for p in d.get("paragraphs", ()))
+        kw["sentences"] = tuple(tuple(s) for s in d.get("sentences", ()))
+        kw["warnings"] = tuple(d.get("warnings", ()))
+        return cls(**kw)
+
+    def evolve(self, **changes: Any) -> Article:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that was refused, with the reason (the batch goes on without it)."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did: counts, and the rejections with reasons."""
+
+    files: int = 0
+    new: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    stored_ids: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.new_versions
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rejected"] = [r.as_dict() for r in self.rejected]
+        d["stored"] = self.stored
+        return d
+
+    def summary(self) -> str:
+        rate = (self.stored + self.unchanged) / self.seconds if self.seconds > 0 else 0.0
+        head = "interrupted after" if self.interrupted else "ingested"
+        return (
+            f"{head} {self.files} file{'s' if self.files != 1 else ''}: "
+            f"{self.stored} stored ({self.new} new, {self.new_versions} new versions), "
+            f"{self.unchanged} unchanged, {len(self.rejected)} rejected "
+            f"in {self.seconds:.1f}s ({rate:.0f} articles/s)"
+        )
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)

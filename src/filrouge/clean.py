@@ -1,0 +1,287 @@
+"""Cleaning: take out what is not the article, with a reason for each piece, then split.
+
+The patterns live in ``data/boilerplate.toml`` (one row a rule); this module applies them
+paragraph by paragraph, drops paragraphs and sentences repeated inside the article, reads
+date stamps ("14/09/2023 mis à jour: 23:00") and recognises a headline on the first line.
+Nothing is lost: every piece of the body ends up in the clean text, in ``removed`` with
+its reason, or in the title.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .article import PublishedDate, Removed
+from .ingest.pubdate import agency_dateline, date_stamp
+from .sentences import split_sentences, split_sentences_spacy
+from .settings import CleanSettings
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One boilerplate pattern: a paragraph that matches it (and is short enough) goes."""
+
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int
+    languages: frozenset[str]
+
+    def matches(self, paragraph: str, language: str | None) -> bool:
+        if "*" not in self.languages and language not in self.languages:
+            return False
+        if len(paragraph.split()) > self.max_words:
+            return False
+        return self.pattern.match(paragraph) is not None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> tuple[Rule, ...]:
+    data = tomllib.loads(resources.files("filrouge").joinpath("data/boilerplate.toml").read_text())
+    return tuple(
+        Rule(
+            name=r["name"],
+            reason=r["reason"],
+            pattern=re.compile(r["pattern"], re.IGNORECASE),
+            max_words=int(r.get("max_words", 30)),
+            languages=frozenset(r.get("languages", ["*"])),
+        )
+        for r in data["rule"]
+    )
+
+
+# --------------------------------------------------------------------------- normalising
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009\u200a\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalize(text: str) -> str:
+    """NFC, one kind of newline, no invisible characters, single spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def paragraphs_of(body: str) -> list[str]:
+    """Split a normalised body into paragraphs: one a line, hard-wrapped blocks re-joined."""
+    blocks = re.split(r"\n\s*\n", body)
+    out: list[str] = []
+    for block in blocks:
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if _hard_wrapped(lines):
+            out.append(" ".join(lines))
+        else:
+            out.extend(lines)
+    return out
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines cut at a fixed width (e-mail or terminal text), not one paragraph a line."""
+    if len(lines) < 3:
+        return False
+    body = lines[:-1]
+    widths = [len(x) for x in body]
+    widest = max(widths)
+    similar = sum(1 for w in widths if 50 <= w <= 100 and widest - w <= 20)
+    open_ended = sum(1 for x in body if not x.endswith((".", "!", "?", "»", '"', ":", "”")))
+    return similar >= 0.8 * len(body) and open_ended >= 0.5 * len(body)
+
+
+# --------------------------------------------------------------------------- titles
+def looks_like_title(paragraph: str, max_words: int) -> bool:
+    """A headline: short, not ending like a sentence, not starting in lower case.
+
+    >>> looks_like_title("Visite du dirigeant nord-coréen en Russie : Moscou évoque des perspectives", 30)
+    True
+    >>> looks_like_title("Le ministre est arrivé mardi à Pyongyang pour une visite de deux jours.", 30)
+    False
+    """
+    words = paragraph.split()
+    if not words or len(words) > max_words or len(paragraph) > 250:
+        return False
+    if paragraph.rstrip().endswith((".", ",", ";", ":")) and not paragraph.rstrip().endswith("..."):
+        return False
+    first = paragraph.lstrip("«\"“'‘([ ")[:1]
+    return bool(first) and not first.islower()
+
+
+def derive_title(sentences: list[str], max_chars: int = 140) -> str:
+    """A title from the first sentence, cut at a word boundary."""
+    first = sentences[0] if sentences else ""
+    if len(first) <= max_chars:
+        return first
+    cut = first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+# --------------------------------------------------------------------------- repeats
+_WORD = re.compile(r"\w+")
+
+
+def _bigrams(sentence: str) -> frozenset[tuple[str, str]]:
+    words = [w.casefold() for w in _WORD.findall(sentence)]
+    return frozenset(zip(words, words[1:]))
+
+
+def _key(paragraph: str) -> str:
+    return " ".join(_WORD.findall(paragraph.casefold()))
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What cleaning made of a body: text with spans, what went, and what was read."""
+
+    text: str
+    paragraphs: tuple[tuple[int, int], ...]
+    sentences: tuple[tuple[int, int], ...]
+    removed: tuple[Removed, ...]
+    title: str | None
+    published: PublishedDate | None
+
+
+_STAMP_ZONE = 4  # date stamps are read (and removed) in the first paragraphs only
+
+
+def clean(
+    body: str,
+    settings: CleanSettings,
+    language: str | None = None,
+    find_title: bool = False,
+) -> Cleaned:
+    """Clean ``body`` (plain text, paragraphs on their own lines).
+
+    ``find_title``: take the first paragraph as the headline when it reads like one.
+    """
+    rules = load_rules()
+    paragraphs = paragraphs_of(normalize(body))
+    removed: list[Removed] = []
+    kept: list[str] = []
+    published: PublishedDate | None = None
+    update_stamp: PublishedDate | None = None
+    title: str | None = None
+    seen_paragraphs: set[str] = set()
+    last = len(paragraphs) - 1
+    for index, para in enumerate(paragraphs):
+        # A date alone on a line is a stamp at the top or the foot of an article; in the
+        # middle it is content (the headings of a chronology).
+        stamp = date_stamp(para) if index < _STAMP_ZONE or index >= last - 1 else None
+        if stamp is not None:
+            value, granularity, update_only = stamp
+            removed.append(Removed(para, "date stamp"))
+            if index < _STAMP_ZONE:
+                if not update_only and published is None:
+                    published = PublishedDate(value, granularity, "dateline")
+                elif update_only and update_stamp is None:
+                    update_stamp = PublishedDate(value, granularity, "dateline")
+            continue
+        rule = next((r for r in rules if r.matches(para, language)), None)
+        if rule is not None:
+            removed.append(Removed(para, rule.reason))
+            continue
+        if find_title and title is None and not kept and index < 3 and len(paragraphs) > 1 \
+                and looks_like_title(para, settings.title_max_words):
+            title = para
+            removed.append(Removed(para, "title (moved to the title field)"))
+            continue
+        key = _key(para)
+        if key and key in seen_paragraphs and len(key.split()) >= 4:
+            removed.append(Removed(para, "repeated paragraph"))
+            continue
+        seen_paragraphs.add(key)
+        if published is None and len(kept) < 3 and (d := agency_dateline(para)):
+            published = PublishedDate(d[0], d[1], "dateline")
+        kept.append(para)
+    if published is None and update_stamp is not None:
+        published = update_stamp
+
+    # Sentences, and sentences repeated inside the article (a lead paragraph that comes
+    # back word for word in the body, a background sentence pasted twice).
+    pieces: list[list[str]] = []
+    repeats = _RepeatIndex(settings.repeat_similarity)
+    for para in kept:
+        spans = (split_sentences(para) if settings.sentence_splitter == "rules"
+                 else split_sentences_spacy(para, language))
+        out: list[str] = []
+        for s, e in spans:
+            sentence = para[s:e]
+            grams = _bigrams(sentence)
+            if len(grams) + 1 >= settings.repeat_min_words:
+                if repeats.seen(grams):
+                    removed.append(Removed(sentence, "repeated sentence"))
+                    continue
+                repeats.add(grams)
+            out.append(sentence)
+        if out:
+            pieces.append(out)
+
+    text_parts: list[str] = []
+    para_spans: list[tuple[int, int]] = []
+    sent_spans: list[tuple[int, int]] = []
+    pos = 0
+    for sentences in pieces:
+        if text_parts:
+            text_parts.append("\n\n")
+            pos += 2
+        start = pos
+        for i, sentence in enumerate(sentences):
+            if i:
+                text_parts.append(" ")
+                pos += 1
+            text_parts.append(sentence)
+            sent_spans.append((pos, pos + len(sentence)))
+            pos += len(sentence)
+        para_spans.append((start, pos))
+    return Cleaned(
+        text="".join(text_parts),
+        paragraphs=tuple(para_spans),
+        sentences=tuple(sent_spans),
+        removed=tuple(removed),
+        title=title,
+        published=published,
+    )
+
+
+class _RepeatIndex:
+    """Earlier sentences of one article, found again by the bigrams they share.
+
+    An inverted index keeps this linear in the article's length (a 2 MB transcript has
+    thousands of sentences); very common bigrams are not indexed, they prove nothing.
+    """
+
+    _MAX_POSTINGS = 50
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.sets: list[frozenset[tuple[str, str]]] = []
+        self.postings: dict[tuple[str, str], list[int]] = {}
+
+    def seen(self, grams: frozenset[tuple[str, str]]) -> bool:
+        counts: dict[int, int] = {}
+        for g in grams:
+            for i in self.postings.get(g, ()):
+                counts[i] = counts.get(i, 0) + 1
+        n = len(grams)
+        floor = 0.5 * self.threshold * n  # postings are capped, so `shared` may undercount
+        for i, shared in counts.items():
+            if shared < floor:
+                continue
+            m = len(self.sets[i])
+            if (n if n < m else m) < self.threshold * (m if n < m else n):
+                continue
+            inter = len(grams & self.sets[i])
+            if inter / (n + m - inter) >= self.threshold:
+                return True
+        return False
+
+    def add(self, grams: frozenset[tuple[str, str]]) -> None:
+        index = len(self.sets)
+        self.sets.append(grams)
+        for g in grams:
+            posting = self.postings.setdefault(g, [])
+            if len(posting) < self._MAX_POSTINGS:
+                posting.append(index)

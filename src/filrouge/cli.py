@@ -1,0 +1,219 @@
+"""The ``filrouge`` command: a thin layer over :mod:`filrouge.api`.
+
+Exit status: 0 success; 1 an error (message on stderr); 2 bad usage; 3 ingest finished
+but some inputs were rejected (each named on stderr and kept in ``filrouge rejected``);
+130 interrupted (what was committed stays; run the same command again to finish).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .api import Filrouge, Progress
+from .article import Article, Rejection, to_json
+from .errors import FilrougeError
+from .settings import Settings
+
+EXIT_REJECTED = 3
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str) -> None:
+    click.echo(f"filrouge: error: {message}", err=True)
+    sys.exit(1)
+
+
+def library_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library exceptions into one-line messages and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FilrougeError as e:
+            _fail(str(e))
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (the shapes of INTERFACE.md).")
+
+
+class Context:
+    def __init__(self, db: str | None, config: str | None) -> None:
+        self.db = db
+        self.config = config
+        self._fr: Filrouge | None = None
+        self.overrides: dict[str, Any] = {}
+
+    def open(self) -> Filrouge:
+        if self._fr is None:
+            settings = Settings.load(self.config, self.overrides or None)
+            self._fr = Filrouge(self.db, settings)
+        return self._fr
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="FILROUGE_DB", metavar="PATH",
+              help="Database file (default: filrouge.db here; also FILROUGE_DB).")
+@click.option("--config", envvar="FILROUGE_CONFIG", metavar="TOML",
+              help="Settings file overriding the packaged defaults (also FILROUGE_CONFIG).")
+@click.version_option(__version__, prog_name="filrouge")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
+    """filrouge turns a pile or a stream of news articles into stories."""
+    ctx.obj = Context(db, config)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--workers", type=click.IntRange(min=0), help="Worker processes (0: one per core).")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), help="Reject larger files.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file messages.")
+@json_option
+@click.pass_obj
+@library_errors
+def ingest(obj: Context, paths: tuple[str, ...], workers: int | None, max_file_mb: float | None,
+           quiet: bool, as_json: bool) -> None:
+    """Read files or folders (txt, html, jsonl, RSS/Atom) and store their articles."""
+    ingest_over: dict[str, Any] = {}
+    if workers is not None:
+        ingest_over["workers"] = workers
+    if max_file_mb is not None:
+        ingest_over["max_file_mb"] = max_file_mb
+    if ingest_over:
+        obj.overrides["ingest"] = ingest_over
+    fr = obj.open()
+
+    def on_reject(r: Rejection) -> None:
+        if not quiet:
+            click.echo(f"filrouge: rejected {r}", err=True)
+
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    if show_bar:
+        from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+        with Bar(TextColumn("ingesting"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[n]} articles"),
+                 TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task("ingest", total=None, n=0)
+
+            def on_progress(p: Progress) -> None:
+                bar.update(task, completed=p.bytes_done, total=p.bytes_total, n=p.articles)
+
+            report = fr.ingest(paths, on_progress=on_progress, on_reject=on_reject)
+    else:
+        report = fr.ingest(paths, on_reject=on_reject)
+    if as_json:
+        click.echo(to_json(report.as_dict()))
+    else:
+        click.echo(report.summary())
+    if report.interrupted:
+        click.echo("filrouge: interrupted; what was committed is kept: run the same command to finish",
+                   err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if report.rejected:
+        sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@library_errors
+def articles(obj: Context, as_json: bool) -> None:
+    """List the stored articles (by publication date)."""
+    fr = obj.open()
+    if as_json:
+        click.echo(to_json([a.summary_dict() for a in fr.iter_articles()]))
+        return
+    for a in fr.iter_articles():
+        click.echo(f"{a.id}\t{_date(a)}\t{a.language or '-'}\t{a.word_count}w\t{a.title}")
+
+
+def _date(a: Article) -> str:
+    if a.published is None:
+        return "undated"
+    mark = "~" if a.published.inferred else ""
+    return f"{mark}{a.published.value}"
+
+
+@cli.command()
+@click.argument("article_id")
+@json_option
+@click.option("--raw", "show_raw", is_flag=True, help="Also print the raw input.")
+@click.pass_obj
+@library_errors
+def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
+    """One article: metadata, clean text, and what cleaning removed (and why)."""
+    fr = obj.open()
+    a = fr.article(article_id)
+    if as_json:
+        click.echo(to_json(a.as_dict()))
+        return
+    p = a.published
+    date = f"{p.value} ({p.granularity}, from {p.source}{', inferred' if p.inferred else ''})" if p else "unknown"
+    lines = [
+        click.style(a.title, bold=True),
+        f"id: {a.id}   version: {a.version}   language: {a.language or 'unknown'}",
+        f"published: {date}",
+        f"source: {a.source or '-'}   url: {a.url or '-'}   author: {a.author or '-'}",
+        f"from: {a.path}{':' + str(a.line) if a.line else ''} ({a.format}, {a.encoding})   "
+        f"{a.word_count} words, {len(a.paragraphs)} paragraphs, {len(a.sentences)} sentences",
+    ]
+    lines += [f"warning: {w}" for w in a.warnings]
+    lines += ["", a.text, ""]
+    if a.removed:
+        lines.append(click.style(f"removed by cleaning ({len(a.removed)}):", bold=True))
+        lines += [f"  [{r.reason}] {r.text}" for r in a.removed]
+    else:
+        lines.append("removed by cleaning: nothing")
+    if show_raw:
+        lines += ["", click.style("raw:", bold=True), a.raw]
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("article_id")
+@json_option
+@click.pass_obj
+@library_errors
+def versions(obj: Context, article_id: str, as_json: bool) -> None:
+    """Every stored version of an article, oldest first."""
+    vs = obj.open().versions(article_id)
+    if as_json:
+        click.echo(to_json([v.summary_dict() | {"content_hash": v.content_hash, "ingested_at": v.ingested_at}
+                            for v in vs]))
+        return
+    for v in vs:
+        click.echo(f"v{v.version}\t{v.ingested_at}\t{v.word_count}w\t{v.title}")
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+@library_errors
+def rejected(obj: Context, as_json: bool) -> None:
+    """Inputs that were refused, each with its reason."""
+    rs = obj.open().rejected()
+    if as_json:
+        click.echo(to_json([r.as_dict() for r in rs]))
+        return
+    for r in rs:
+        click.echo(str(r))
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="filrouge", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("filrouge: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Publication dates: parse the dates that metadata fields, feeds and datelines carry.
+
+This is not the temporal tagger (that resolves expressions in the text against a
+reference); it reads absolute calendar dates, keeping the precision they have.
+
+>>> parse_date("2023-09-13T10:00:00+02:00")
+('2023-09-13', 'day')
+>>> parse_date("14/09/2023 mis à jour: 23:00")
+('2023-09-14', 'day')
+>>> parse_date("Publié le 3 octobre 2024 à 09h12")
+('2024-10-03', 'day')
+>>> parse_date("2023-11")
+('2023-11', 'month')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from email.utils import parsedate_to_datetime
+
+_MONTHS: dict[str, int] = {}
+for _names in (
+    # French
+    "janvier janv jan|février fevrier févr fevr fév fev|mars mar|avril avr|mai|juin|"
+    "juillet juil|août aout aoû|septembre sept sep|octobre oct|novembre nov|décembre decembre déc dec",
+    # English
+    "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|"
+    "september sept sep|october oct|november nov|december dec",
+    # German
+    "januar jänner jan|februar feb|märz maerz mär|april apr|mai|juni jun|juli jul|august aug|"
+    "september sep sept|oktober okt|november nov|dezember dez",
+    # Spanish
+    "enero ene|febrero feb|marzo mar|abril abr|mayo may|junio jun|julio jul|agosto ago|"
+    "septiembre setiembre sep sept|octubre oct|noviembre nov|diciembre dic",
+):
+    for _i, _group in enumerate(_names.split("|"), start=1):
+        for _name in _group.split():
+            _MONTHS.setdefault(_name, _i)
+
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+
+_ISO = re.compile(
+    r"\b(?P<y>(?:19|20)\d\d)(?:-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?)?"
+    r"(?:[T ](?P<H>[0-2]\d):(?P<M>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?\b"
+)
+_NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)[/.](?P<y>(?:19|20)\d\d)\b")
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(rf"^\s*(?P<mon>{_MONTH_RE})\.?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\s*$", re.I)
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return 1900 <= y <= 2100
+
+
+def _month(name: str) -> int | None:
+    key = unicodedata.normalize("NFC", name.lower().rstrip("."))
+    return _MONTHS.get(key)
+
+
+def parse_date(text: str) -> tuple[str, str] | None:
+    """The first absolute calendar date in ``text`` as ``(value, granularity)``, or None."""
+    if not text:
+        return None
+    s = text.strip()
+    found: list[tuple[int, str, str]] = []  # (position, value, granularity)
+    m = _ISO.search(s)
+    if m:
+        y, mo, d = m.group("y"), m.group("m"), m.group("d")
+        if d and _valid(int(y), int(mo), int(d)):
+            found.append((m.start(), f"{y}-{mo}-{d}", "day"))
+        elif mo and not d and 1 <= int(mo) <= 12 and m.group(0) == s:
+            found.append((m.start(), f"{y}-{mo}", "month"))
+        elif not mo and m.group(0) == s:
+            found.append((m.start(), y, "year"))
+    for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        m = rx.search(s)
+        if not m:
+            continue
+        mon = int(m.group("m")) if "m" in rx.groupindex else _month(m.group("mon"))
+        if mon is None:
+            continue
+        y, d = int(m.group("y")), int(m.group("d"))
+        if _valid(y, mon, d):
+            found.append((m.start(), f"{y:04d}-{mon:02d}-{d:02d}", "day"))
+    if found:
+        found.sort()
+        return found[0][1], found[0][2]
+    m = _MONTH_YEAR.match(s)
+    if m and (mon := _month(m.group("mon"))):
+        return f"{int(m.group('y')):04d}-{mon:02d}", "month"
+    try:  # RFC 822 (feeds, e-mail style headers)
+        dt = parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        dt = None
+    if dt is not None and 1900 <= dt.year <= 2100:
+        return dt.date().isoformat(), "day"
+    return None
+
+
+# A line that is only a date stamp: "14/09/2023 mis à jour: 23:00", "Publié le 3 octobre
+# 2024 à 09h12", "Updated: Sept. 14, 2023 11:02 am", "Mis à jour le 12/03/2024".
+_STAMP_WORDS = (
+    r"publi[ée]e?s?\s+le|mis\s+[àa]\s+jour(?:\s+le)?|modifi[ée]e?\s+le|actualis[ée]e?\s+le|"
+    r"le|published(?:\s+on)?|updated(?:\s+on)?|posted(?:\s+on)?|last\s+updated|"
+    r"ver[öo]ffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|stand|am|"
+    r"publicado(?:\s+el)?|actualizado(?:\s+el)?|el|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
+)
+_TIME = r"(?:[àa]|at|um|a\s+las)?\s*\d{1,2}\s*[:hH.]\s*\d{2}(?:\s*(?:am|pm|uhr|h))?"
+_STAMP_FILLER = re.compile(
+    rf"(?:{_STAMP_WORDS}|{_TIME}|\d{{1,2}}\s*h\b|[|:,.\-–—()/]|\s|\b(?:GMT|UTC|CET|CEST|HEC)\b)+",
+    re.IGNORECASE,
+)
+_UPDATE_ONLY = re.compile(r"^\s*(mis\s+[àa]\s+jour|updated|last\s+updated|modifi|aktualisiert|actualizado)", re.I)
+
+
+def date_stamp(line: str) -> tuple[str, str, bool] | None:
+    """Read a line that is nothing but a date stamp.
+
+    Returns ``(value, granularity, is_update_only)`` or None when the line says more than
+    a date (a sentence that mentions a date is content, not a stamp).
+
+    >>> date_stamp("14/09/2023 mis à jour: 23:00")
+    ('2023-09-14', 'day', False)
+    >>> date_stamp("Le 14 septembre 2023, Kim a rencontré Poutine.") is None
+    True
+    """
+    s = line.strip()
+    if not s or len(s) > 90:
+        return None
+    parsed = None
+    rest = s
+    for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
+        m = rx.search(rest)
+        if m and (p := parse_date(m.group(0))) and p[1] == "day":
+            parsed = p
+            rest = rest[: m.start()] + " " + rest[m.end() :]
+            break
+    if parsed is None:
+        return None
+    # Whatever is left must be stamp words, times, other dates and punctuation.
+    for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
+        rest = rx.sub(" ", rest)
+    if _STAMP_FILLER.fullmatch(rest) is None and rest.strip():
+        return None
+    return parsed[0], parsed[1], bool(_UPDATE_ONLY.match(s))
+
+
+# An agency dateline opening a paragraph: "PARIS, 14 sept 2023 (AFP) -", "MOSCOU, 3 mars (Reuters) -".
+_AGENCY_DATELINE = re.compile(
+    r"^[A-ZÀ-Ý][A-ZÀ-Ý' \-]{1,40}(?:\s*\([^)]{1,30}\))?,\s*(?P<date>[^()]{4,40}?)\s*"
+    r"\((?:AFP|Reuters|AP|DPA|EFE|ANSA|Belga|ATS|Xinhua|Yonhap|Interfax|TASS)\)\s*[-–—]",
+)
+
+
+def agency_dateline(paragraph: str) -> tuple[str, str] | None:
+    """The date of an agency dateline at the start of ``paragraph``, when it has a year.
+
+    >>> agency_dateline("SÉOUL, 14 septembre 2023 (AFP) - Kim Jong Un a quitté ...")
+    ('2023-09-14', 'day')
+    """
+    m = _AGENCY_DATELINE.match(paragraph)
+    if not m:
+        return None
+    return parse_date(m.group("date"))

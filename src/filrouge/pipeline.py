@@ -1,0 +1,79 @@
+"""From a reader's ``RawArticle`` to a cleaned, described ``Article``.
+
+``process`` is pure per-article work (no shared state), so it runs in worker processes;
+``process_many`` is the batch helper over it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .article import Article, RawArticle, Rejection
+from .clean import clean, derive_title
+from .errors import InputRejected
+from .language import detect_language
+from .settings import Settings
+
+_WORDS = re.compile(r"\w+")
+
+
+def process(raw: RawArticle, settings: Settings) -> Article:
+    """Clean, split and describe one article. Raises InputRejected when nothing is left."""
+    # Detect on the body before cleaning: boilerplate is a small share, and cleaning's
+    # per-language rules need the language.
+    language = raw.language or detect_language(
+        (raw.title or "") + "\n" + raw.body[:1200], settings.language.supported
+    )
+    cleaned = clean(
+        raw.body,
+        settings.clean,
+        language=language,
+        find_title=raw.title is None and raw.first_line_may_be_title,
+    )
+    if not cleaned.text.strip():
+        raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")
+    sentences = [cleaned.text[s:e] for s, e in cleaned.sentences]
+    if raw.title:
+        title, title_source = raw.title, raw.title_source or "field"
+    elif cleaned.title:
+        title, title_source = cleaned.title, "first line"
+    else:
+        title, title_source = derive_title(sentences), "derived"
+    return Article(
+        id=raw.id or "",
+        title=" ".join(title.split()),
+        text=cleaned.text,
+        raw=raw.raw,
+        language=language,
+        published=raw.published or cleaned.published,
+        source=raw.source,
+        url=raw.url,
+        author=raw.author,
+        title_source=title_source,
+        paragraphs=cleaned.paragraphs,
+        sentences=cleaned.sentences,
+        removed=raw.removed + cleaned.removed,
+        warnings=raw.warnings,
+        word_count=len(_WORDS.findall(cleaned.text)),
+        content_hash=raw.content_hash,
+        path=raw.path,
+        line=raw.line,
+        format=raw.format,
+        encoding=raw.encoding,
+    )
+
+
+def process_safe(raw: RawArticle, settings: Settings) -> Article | Rejection:
+    """``process``, with a rejection (never an exception) for an input that cannot be used."""
+    try:
+        return process(raw, settings)
+    except InputRejected as e:
+        return Rejection(raw.path, e.reason, raw.line)
+    except RecursionError:
+        return Rejection(raw.path, "text is nested too deeply to process", raw.line)
+
+
+def process_many(raws: Iterable[RawArticle], settings: Settings) -> Iterator[Article | Rejection]:
+    for raw in raws:
+        yield process_safe(raw, settings)

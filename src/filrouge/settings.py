@@ -1,0 +1,146 @@
+"""One settings object: packaged defaults, then a user TOML file, then explicit overrides.
+
+>>> s = Settings.load(overrides={"ingest": {"max_file_mb": 5}})
+>>> s.ingest.max_file_mb
+5.0
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+SPLITTERS = ("rules", "spacy")
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    path: str = "filrouge.db"
+    busy_timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    max_file_mb: float = 20.0
+    workers: int = 0
+    parallel_threshold: int = 64
+    batch_size: int = 200
+    skip_extensions: tuple[str, ...] = ()
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    supported: tuple[str, ...] = ("fr", "en", "de", "es")
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    sentence_splitter: str = "rules"
+    repeat_min_words: int = 8
+    repeat_similarity: float = 0.8
+    title_max_words: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: StoreSettings = field(default_factory=StoreSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    language: LanguageSettings = field(default_factory=LanguageSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+
+    @classmethod
+    def load(
+        cls, user_file: str | os.PathLike[str] | None = None, overrides: dict[str, Any] | None = None
+    ) -> Settings:
+        """Packaged defaults, then ``user_file`` (or ``$FILROUGE_CONFIG``), then ``overrides``."""
+        data = tomllib.loads(resources.files("filrouge").joinpath("data/default.toml").read_text())
+        user_file = user_file or os.environ.get("FILROUGE_CONFIG")
+        if user_file:
+            p = Path(user_file)
+            try:
+                user = tomllib.loads(p.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise SettingsError(f"settings file {p} does not exist") from None
+            except tomllib.TOMLDecodeError as e:
+                raise SettingsError(f"settings file {p} is not valid TOML: {e}") from None
+            _merge(data, user, str(p))
+        if overrides:
+            _merge(data, overrides, "overrides")
+        return cls._from_data(data)
+
+    @classmethod
+    def _from_data(cls, data: dict[str, Any]) -> Settings:
+        st = data["store"]
+        ing = data["ingest"]
+        lang = data["language"]
+        cl = data["clean"]
+        _check(ing["max_file_mb"] > 0, "ingest.max_file_mb must be a positive number of MB")
+        _check(ing["workers"] >= 0, "ingest.workers must be 0 (one per core) or more")
+        _check(ing["batch_size"] >= 1, "ingest.batch_size must be at least 1")
+        _check(st["busy_timeout"] >= 0, "store.busy_timeout must be 0 or more seconds")
+        _check(
+            cl["sentence_splitter"] in SPLITTERS,
+            f"clean.sentence_splitter must be one of {', '.join(SPLITTERS)}",
+        )
+        _check(0 < cl["repeat_similarity"] <= 1, "clean.repeat_similarity must be in (0, 1]")
+        _check(bool(lang["supported"]), "language.supported must name at least one language")
+        return cls(
+            store=StoreSettings(path=str(st["path"]), busy_timeout=float(st["busy_timeout"])),
+            ingest=IngestSettings(
+                max_file_mb=float(ing["max_file_mb"]),
+                workers=int(ing["workers"]),
+                parallel_threshold=int(ing["parallel_threshold"]),
+                batch_size=int(ing["batch_size"]),
+                skip_extensions=tuple(x.lower() for x in ing["skip_extensions"]),
+            ),
+            language=LanguageSettings(supported=tuple(lang["supported"])),
+            clean=CleanSettings(
+                sentence_splitter=cl["sentence_splitter"],
+                repeat_min_words=int(cl["repeat_min_words"]),
+                repeat_similarity=float(cl["repeat_similarity"]),
+                title_max_words=int(cl["title_max_words"]),
+            ),
+        )
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise SettingsError(message)
+
+
+def _merge(base: dict[str, Any], new: dict[str, Any], origin: str) -> None:
+    """Deep-merge ``new`` into ``base``, refusing keys the defaults do not know."""
+    for key, value in new.items():
+        if key not in base:
+            known = ", ".join(sorted(base))
+            raise SettingsError(f"unknown setting '{key}' in {origin} (known: {known})")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise SettingsError(f"setting '{key}' in {origin} must be a table")
+            _merge(base[key], value, origin)
+        else:
+            old = base[key]
+            numeric = (int, float)
+            same_kind = (
+                isinstance(value, numeric) and isinstance(old, numeric)
+                and not isinstance(value, bool) and not isinstance(old, bool)
+            ) or isinstance(value, type(old))
+            if not same_kind:
+                raise SettingsError(
+                    f"setting '{key}' in {origin} must be a {type(old).__name__}, got {value!r}"
+                )
+            base[key] = value

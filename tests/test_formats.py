@@ -1,0 +1,127 @@
+"""Every input format, read end to end through the real pipeline and store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .conftest import FIXTURES, cli_json, run_cli, write_jsonl
+
+
+def _ingest(db: Path, *paths: Path) -> None:
+    proc = run_cli("ingest", *map(str, paths), db=db)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_formats_txt_with_marker_and_headline(tmp_path, db_path):
+    f = tmp_path / "a1.txt"
+    f.write_text(" date 2024-03-05 Le Gard placé en vigilance rouge\n\n"
+                 "Météo-France a placé mardi le Gard en vigilance rouge. Les écoles fermeront demain.\n",
+                 encoding="utf-8")
+    _ingest(db_path, f)
+    art = cli_json("show", "a1", db=db_path)
+    assert art["title"] == "Le Gard placé en vigilance rouge"
+    assert art["published"] == {"value": "2024-03-05", "granularity": "day", "source": "marker"}
+    assert art["text"].startswith("Météo-France a placé mardi")
+    assert len(art["sentences"]) == 2
+    assert art["raw"].startswith(" date 2024-03-05")
+
+
+def test_formats_txt_hard_wrapped_lines_are_joined(tmp_path, db_path):
+    body = ("La préfecture a annoncé mardi soir la fermeture de toutes les écoles du\n"
+            "département jusqu'à la fin de la semaine, en raison des fortes pluies qui\n"
+            "sont attendues sur les Cévennes et la plaine du Gard à partir de mercredi\n"
+            "matin, selon les prévisions de Météo-France.\n")
+    f = tmp_path / "wrapped.txt"
+    f.write_text(body, encoding="utf-8")
+    _ingest(db_path, f)
+    art = cli_json("show", "wrapped", db=db_path)
+    assert len(art["paragraphs"]) == 1 and len(art["sentences"]) == 1
+
+
+def test_formats_html_page(tmp_path, db_path):
+    _ingest(db_path, FIXTURES / "page.html")
+    art = cli_json("show", "page", db=db_path)
+    assert art["title"] == "Crue de l'Orb : Béziers évacue ses quais"
+    assert art["published"] == {"value": "2024-10-17", "granularity": "day", "source": "html"}
+    assert art["source"] == "La Gazette du Littoral"
+    assert art["author"] == "Claire Fabre"
+    assert art["url"] == "https://gazette.example.org/2024/10/17/crue-orb-beziers"
+    assert "« Nous ne prenons aucun risque" in art["text"]
+    for junk in ("cookies", "Accueil", "Mentions légales", "Tous droits réservés"):
+        assert junk not in art["text"]
+    assert "<p>" in art["raw"]
+
+
+def test_formats_jsonl_fields(tmp_path, db_path):
+    f = write_jsonl(tmp_path / "w.jsonl", [
+        {"id": "j1", "title": "Un titre", "text": "Premier paragraphe ici.\nSecond paragraphe là.",
+         "published": "2024-06-06", "language": "fr", "url": "https://x.example.org/1", "source": "Nordic Wire"},
+        {"title": "Sans id", "text": "Un article sans identifiant reçoit un identifiant stable."},
+        {"id": 42, "html": "<html><body><article><p>Le texte vient d'un champ html, assez long pour que "
+                           "l'extracteur le garde comme texte principal de la page.</p></article></body></html>"},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    assert arts["j1"]["published"] == {"value": "2024-06-06", "granularity": "day", "source": "field"}
+    assert arts["j1"]["source"] == "Nordic Wire" and arts["j1"]["url"] == "https://x.example.org/1"
+    assert "42" in arts and "champ html" in arts["42"]["text"]
+    generated = [i for i in arts if i.startswith("j_")]
+    assert len(generated) == 1
+    # The generated id is stable: ingesting again finds the same article unchanged.
+    proc = run_cli("ingest", str(f), db=db_path)
+    assert "3 unchanged" in proc.stdout
+
+
+def test_formats_json_list(tmp_path, db_path):
+    f = tmp_path / "list.json"
+    f.write_text('[{"id": "l1", "text": "Un premier article en JSON."}, {"id": "l2", "text": "Un second."}]')
+    _ingest(db_path, f)
+    assert {a["id"] for a in cli_json("articles", db=db_path)} == {"l1", "l2"}
+
+
+def test_formats_rss_and_atom(db_path):
+    _ingest(db_path, FIXTURES / "feed.rss", FIXTURES / "feed.atom")
+    arts = cli_json("articles", db=db_path)
+    assert len(arts) == 3
+    by_title = {a["title"]: a for a in arts}
+    rss = by_title["Intempéries : trois routes départementales coupées dans le Gard"]
+    assert rss["published"] == {"value": "2024-10-17", "granularity": "day", "source": "feed"}
+    assert rss["source"] == "Agence Sud Dépêches" and rss["language"] == "fr"
+    assert "\n\n" in rss["text"]  # two <p> became two paragraphs
+    en = by_title["Floods: rail traffic suspended between Nîmes and Montpellier"]
+    assert en["language"] == "en" and en["url"] == "https://asd.example.org/en/rail-suspended"
+    atom = by_title["Tour des Causses : la dernière étape en images"]
+    assert atom["published"]["value"] == "2024-07-14" and "<p>" not in atom["text"]
+
+
+def test_formats_unknown_extensions_are_sniffed(tmp_path, db_path):
+    shutil.copy(FIXTURES / "feed.atom", tmp_path / "feed.dat")
+    shutil.copy(FIXTURES / "page.html", tmp_path / "page_no_ext")
+    write_jsonl(tmp_path / "records.log", [{"id": "s1", "text": "Détecté comme JSONL malgré son nom."}])
+    (tmp_path / "note.md").write_text("Un simple texte dans un fichier Markdown, lu comme du texte.")
+    _ingest(db_path, tmp_path)
+    ids = {a["id"] for a in cli_json("articles", db=db_path)}
+    assert {"page_no_ext", "s1", "note"} <= ids and len(ids) == 4
+
+
+def test_formats_folders_are_walked_recursively(tmp_path, db_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.txt").write_text("Premier texte du dossier.")
+    (tmp_path / "a" / "b" / "two.txt").write_text("Second texte, plus profond.")
+    (tmp_path / "a" / ".hidden.txt").write_text("Caché, donc ignoré.")
+    _ingest(db_path, tmp_path)
+    assert {a["id"] for a in cli_json("articles", db=db_path)} == {"one", "two"}
+
+
+def test_formats_same_id_new_content_is_a_new_version(tmp_path, db_path):
+    f = tmp_path / "v.txt"
+    f.write_text("Première version de la dépêche, publiée à 8 heures.")
+    _ingest(db_path, f)
+    f.write_text("Deuxième version de la dépêche, complétée à 10 heures avec un bilan.")
+    proc = run_cli("ingest", str(f), db=db_path)
+    assert "1 new versions" in proc.stdout
+    versions = cli_json("versions", "v", db=db_path)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert "Première version" in versions[0]["text"] and "Deuxième version" in versions[1]["text"]
+    assert cli_json("show", "v", db=db_path)["version"] == 2
