@@ -41,6 +41,7 @@ class Progress:
 
 _PARALLEL_MIN_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
 _CHUNK = 16
+_CHUNK_BYTES = 100_000
 
 
 class Filrouge:
@@ -160,12 +161,16 @@ class Filrouge:
                                  initargs=(self.settings,)) as pool:
             pending: deque[Any] = deque()
             chunk: list[RawArticle | Rejection] = []
+            chunk_bytes = 0
             for raw in todo:
                 chunk.append(raw)
-                if len(chunk) >= _CHUNK:
+                chunk_bytes += len(raw.body) if isinstance(raw, RawArticle) else 0
+                if len(chunk) >= _CHUNK or chunk_bytes >= _CHUNK_BYTES:
                     pending.append(pool.submit(_work, chunk))
-                    chunk = []
-                    while len(pending) >= workers * 4:  # bounded: memory stays flat
+                    chunk, chunk_bytes = [], 0
+                    # Bounded (memory stays flat), and deep enough that one long article
+                    # on one worker does not leave the other idle.
+                    while len(pending) >= workers * 8:
                         yield from pending.popleft().result()
             if chunk:
                 pending.append(pool.submit(_work, chunk))

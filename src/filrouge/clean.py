@@ -9,6 +9,8 @@ its reason, or in the title.
 
 from __future__ import annotations
 
+import collections
+import math
 import re
 import tomllib
 import unicodedata
@@ -32,10 +34,10 @@ class Rule:
     max_words: int
     languages: frozenset[str]
 
-    def matches(self, paragraph: str, language: str | None) -> bool:
-        if "*" not in self.languages and language not in self.languages:
+    def matches(self, paragraph: str, language: str | None, words: int) -> bool:
+        if words > self.max_words:
             return False
-        if len(paragraph.split()) > self.max_words:
+        if "*" not in self.languages and language not in self.languages:
             return False
         return self.pattern.match(paragraph) is not None
 
@@ -123,9 +125,10 @@ def derive_title(sentences: list[str], max_chars: int = 140) -> str:
 _WORD = re.compile(r"\w+")
 
 
-def _bigrams(sentence: str) -> frozenset[tuple[str, str]]:
-    words = [w.casefold() for w in _WORD.findall(sentence)]
-    return frozenset(zip(words, words[1:]))
+def _bigrams(sentence: str) -> frozenset[int]:
+    """Word bigrams of a sentence, case-folded, as hashes (cheap to store and compare)."""
+    words = _WORD.findall(sentence.casefold())
+    return frozenset(hash((a, b)) for a, b in zip(words, words[1:]))
 
 
 def _key(paragraph: str) -> str:
@@ -158,6 +161,7 @@ def clean(
     ``find_title``: take the first paragraph as the headline when it reads like one.
     """
     rules = load_rules()
+    longest_rule = max(r.max_words for r in rules)
     paragraphs = paragraphs_of(normalize(body))
     removed: list[Removed] = []
     kept: list[str] = []
@@ -179,7 +183,9 @@ def clean(
                 elif update_only and update_stamp is None:
                     update_stamp = PublishedDate(value, granularity, "dateline")
             continue
-        rule = next((r for r in rules if r.matches(para, language)), None)
+        words = para.count(" ") + 1
+        rule = None if words > longest_rule else next(
+            (r for r in rules if r.matches(para, language, words)), None)
         if rule is not None:
             removed.append(Removed(para, rule.reason))
             continue
@@ -202,14 +208,18 @@ def clean(
     # Sentences, and sentences repeated inside the article (a lead paragraph that comes
     # back word for word in the body, a background sentence pasted twice).
     pieces: list[list[str]] = []
-    repeats = _RepeatIndex(settings.repeat_similarity)
-    for para in kept:
-        spans = (split_sentences(para) if settings.sentence_splitter == "rules"
-                 else split_sentences_spacy(para, language))
+    split = split_sentences if settings.sentence_splitter == "rules" else (
+        lambda p: split_sentences_spacy(p, language))
+    sentences_of = [[para[s:e] for s, e in split(para)] for para in kept]
+    grams_of = [[_bigrams(x) for x in sents] for sents in sentences_of]
+    frequency: collections.Counter[int] = collections.Counter()
+    for grams_list in grams_of:
+        for grams in grams_list:
+            frequency.update(grams)
+    repeats = _RepeatIndex(settings.repeat_similarity, frequency)
+    for sents, grams_list in zip(sentences_of, grams_of):
         out: list[str] = []
-        for s, e in spans:
-            sentence = para[s:e]
-            grams = _bigrams(sentence)
+        for sentence, grams in zip(sents, grams_list):
             if len(grams) + 1 >= settings.repeat_min_words:
                 if repeats.seen(grams):
                     removed.append(Removed(sentence, "repeated sentence"))
@@ -247,41 +257,46 @@ def clean(
 
 
 class _RepeatIndex:
-    """Earlier sentences of one article, found again by the bigrams they share.
+    """Earlier sentences of one article, found again when a new one is a near-repeat.
 
-    An inverted index keeps this linear in the article's length (a 2 MB transcript has
-    thousands of sentences); very common bigrams are not indexed, they prove nothing.
+    A prefix filter (the classic one for Jaccard similarity joins): with tokens in one
+    global order, two sets of Jaccard >= t share a token among the first n - ceil(t*n) + 1
+    of either. Ordering tokens by their frequency in the article puts rare bigrams in the
+    prefixes, so posting lists stay short and the cost linear in the article's length;
+    the candidates found are checked exactly.
     """
 
-    _MAX_POSTINGS = 50
-
-    def __init__(self, threshold: float) -> None:
+    def __init__(self, threshold: float, frequency: collections.Counter[int]) -> None:
         self.threshold = threshold
-        self.sets: list[frozenset[tuple[str, str]]] = []
-        self.postings: dict[tuple[str, str], list[int]] = {}
+        self.frequency = frequency
+        self.sets: list[frozenset[int]] = []
+        self.postings: dict[int, list[int]] = {}
 
-    def seen(self, grams: frozenset[tuple[str, str]]) -> bool:
-        counts: dict[int, int] = {}
-        for g in grams:
-            for i in self.postings.get(g, ()):
-                counts[i] = counts.get(i, 0) + 1
+    def _prefix(self, grams: frozenset[int]) -> list[int]:
         n = len(grams)
-        floor = 0.5 * self.threshold * n  # postings are capped, so `shared` may undercount
-        for i, shared in counts.items():
-            if shared < floor:
-                continue
-            m = len(self.sets[i])
-            if (n if n < m else m) < self.threshold * (m if n < m else n):
-                continue
-            inter = len(grams & self.sets[i])
-            if inter / (n + m - inter) >= self.threshold:
-                return True
+        size = n - math.ceil(self.threshold * n) + 1
+        freq = self.frequency
+        return sorted(grams, key=lambda g: (freq[g], g))[:size]
+
+    def seen(self, grams: frozenset[int]) -> bool:
+        n = len(grams)
+        checked: set[int] = set()
+        for g in self._prefix(grams):
+            for i in self.postings.get(g, ()):
+                if i in checked:
+                    continue
+                checked.add(i)
+                other = self.sets[i]
+                m = len(other)
+                if (n if n < m else m) < self.threshold * (m if n < m else n):
+                    continue
+                inter = len(grams & other)
+                if inter >= self.threshold * (n + m - inter):
+                    return True
         return False
 
-    def add(self, grams: frozenset[tuple[str, str]]) -> None:
+    def add(self, grams: frozenset[int]) -> None:
         index = len(self.sets)
         self.sets.append(grams)
-        for g in grams:
-            posting = self.postings.setdefault(g, [])
-            if len(posting) < self._MAX_POSTINGS:
-                posting.append(index)
+        for g in self._prefix(grams):
+            self.postings.setdefault(g, []).append(index)
