@@ -39,7 +39,6 @@ class Progress:
     rejected: int
 
 
-_PARALLEL_MIN_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
 _CHUNK = 16
 _CHUNK_BYTES = 100_000
 
@@ -102,7 +101,8 @@ class Filrouge:
                 yield from read_file(f, self.settings)
                 state["bytes"] += size
 
-        parallel = self.settings.ingest.worker_count > 1 and total >= _PARALLEL_MIN_BYTES
+        parallel = (self.settings.ingest.worker_count > 1
+                    and total >= self.settings.ingest.parallel_min_mb * 2**20)
         self._run(raws(), report, parallel, on_reject,
                   lambda: on_progress(Progress(state["bytes"], total, report.stored + report.unchanged,
                                                len(report.rejected))) if on_progress else None)

@@ -29,7 +29,7 @@ class StoreSettings:
 class IngestSettings:
     max_file_mb: float = 20.0
     workers: int = 0
-    parallel_threshold: int = 64
+    parallel_min_mb: float = 1.0
     batch_size: int = 200
     skip_extensions: tuple[str, ...] = ()
 
@@ -103,7 +103,7 @@ class Settings:
             ingest=IngestSettings(
                 max_file_mb=float(ing["max_file_mb"]),
                 workers=int(ing["workers"]),
-                parallel_threshold=int(ing["parallel_threshold"]),
+                parallel_min_mb=float(ing["parallel_min_mb"]),
                 batch_size=int(ing["batch_size"]),
                 skip_extensions=tuple(x.lower() for x in ing["skip_extensions"]),
             ),

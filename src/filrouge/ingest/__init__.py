@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..article import RawArticle, Rejection
+from ..article import Rejection
 from ..errors import InputRejected
 from ..settings import Settings
 from .decode import sniff
@@ -102,7 +102,3 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], settings: Settings,
             yield f
         else:
             yield from read_file(f, settings)
-
-
-def is_article(item: Item) -> bool:
-    return isinstance(item, RawArticle)
