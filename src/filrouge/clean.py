@@ -220,11 +220,9 @@ def clean(
     for sents, grams_list in zip(sentences_of, grams_of):
         out: list[str] = []
         for sentence, grams in zip(sents, grams_list):
-            if len(grams) + 1 >= settings.repeat_min_words:
-                if repeats.seen(grams):
-                    removed.append(Removed(sentence, "repeated sentence"))
-                    continue
-                repeats.add(grams)
+            if len(grams) + 1 >= settings.repeat_min_words and repeats.seen_or_add(grams):
+                removed.append(Removed(sentence, "repeated sentence"))
+                continue
             out.append(sentence)
         if out:
             pieces.append(out)
@@ -278,10 +276,12 @@ class _RepeatIndex:
         freq = self.frequency
         return sorted(grams, key=lambda g: (freq[g], g))[:size]
 
-    def seen(self, grams: frozenset[int]) -> bool:
+    def seen_or_add(self, grams: frozenset[int]) -> bool:
+        """True if ``grams`` repeats an earlier sentence; otherwise index it and say False."""
         n = len(grams)
+        prefix = self._prefix(grams)
         checked: set[int] = set()
-        for g in self._prefix(grams):
+        for g in prefix:
             for i in self.postings.get(g, ()):
                 if i in checked:
                     continue
@@ -293,10 +293,8 @@ class _RepeatIndex:
                 inter = len(grams & other)
                 if inter >= self.threshold * (n + m - inter):
                     return True
-        return False
-
-    def add(self, grams: frozenset[int]) -> None:
         index = len(self.sets)
         self.sets.append(grams)
-        for g in self._prefix(grams):
+        for g in prefix:
             self.postings.setdefault(g, []).append(index)
+        return False
