@@ -21,8 +21,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .article import Article, IngestReport, RawArticle, Rejection
-from .errors import InputRejected
+from .article import Article, DateMention, IngestReport, RawArticle, Rejection
+from .dates import Ref, available_languages, date_article, tag_dates
+from .errors import FilrougeError, InputRejected
 from .ingest import from_record, list_files, read_file
 from .pipeline import process_safe
 from .settings import Settings
@@ -69,6 +70,38 @@ class Filrouge:
 
     def count(self) -> int:
         return self.store.count()
+
+    # ------------------------------------------------------------------ enrichment
+    def enrich(self, on_progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
+        """Recompute every stored article's date mentions (and inferred publication date),
+        e.g. after an upgrade of the temporal grammar. Returns the number of articles done."""
+        total = self.store.count()
+        done = 0
+        pending: list[Article] = []
+        for a in list(self.store.iter_articles()):
+            original = a.published if a.published and not a.published.inferred else None
+            published, mentions = date_article(a.text, original, a.language, a.sentences,
+                                               [r.text for r in a.removed])
+            pending.append(a.evolve(published=published, dates=tuple(mentions)))
+            if len(pending) >= batch:
+                self.store.update_derived(pending)
+                done += len(pending)
+                pending = []
+                if on_progress:
+                    on_progress(done, total)
+        if pending:
+            self.store.update_derived(pending)
+            done += len(pending)
+            if on_progress:
+                on_progress(done, total)
+        return done
+
+    @staticmethod
+    def dates(text: str, ref: str | None = None, language: str = "fr") -> list[DateMention]:
+        """Tag any text: its temporal expressions resolved against ``ref`` (``YYYY[-MM[-DD]]``)."""
+        if ref is not None and Ref.parse(ref) is None:
+            raise FilrougeError(f"reference date '{ref}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+        return tag_dates(text, ref, language) if language in available_languages() else _no_grammar(language)
 
     # ------------------------------------------------------------------ ingest
     def ingest(
@@ -235,6 +268,12 @@ class Filrouge:
         self.close()
 
 
+def _no_grammar(language: str) -> list[DateMention]:
+    raise FilrougeError(
+        f"no temporal grammar for language '{language}' (available: {', '.join(available_languages())})"
+    )
+
+
 def _size(p: Path) -> int:
     try:
         return p.stat().st_size
@@ -256,6 +295,6 @@ def _work(chunk: list[RawArticle | Rejection]) -> list[Article | Rejection]:
     return [r if isinstance(r, Rejection) else process_safe(r, _WORKER_SETTINGS) for r in chunk]
 
 
-def open(path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Filrouge:  # noqa: A001
+def open(path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Filrouge:
     """Open (or create) a filrouge database: ``filrouge.open("news.db")``."""
     return Filrouge(path, settings)

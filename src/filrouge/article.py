@@ -46,6 +46,50 @@ class PublishedDate:
 
 
 @dataclass(frozen=True)
+class DateMention:
+    """A temporal expression in a text, normalised as a TimeML TIMEX3.
+
+    ``start``/``end`` are character offsets into the text it was found in; ``value`` is the
+    TIMEX3 value (``2023-09-13``, ``2023-10``, ``2023-W37``, ``2023-SU``, ``P1M``, ``PRESENT_REF``),
+    with the part-of-period modifier appended where there is one (``2023-10-MID``);
+    ``reference`` is the date it was resolved against (the article's date, or an earlier
+    mention for "le lendemain" and clock times), ``None`` for absolute expressions.
+
+    >>> DateMention("hier", 0, 4, "DATE", "2023-09-12", "day", reference="2023-09-13").as_dict()["value"]
+    '2023-09-12'
+    """
+
+    text: str
+    start: int
+    end: int
+    type: str
+    value: str
+    granularity: str
+    mod: str | None = None
+    reference: str | None = None
+    tense: str | None = None  # of the words around it: past, future, or None (present/unknown)
+
+    @property
+    def base_value(self) -> str:
+        """The value without the ``-START``/``-MID``/``-END`` suffix (what TimeML calls value)."""
+        if self.mod and self.value.endswith("-" + self.mod):
+            return self.value[: -len(self.mod) - 1]
+        return self.value
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text, "start": self.start, "end": self.end, "type": self.type,
+            "value": self.value, "granularity": self.granularity, "mod": self.mod,
+            "reference": self.reference, "tense": self.tense,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DateMention:
+        return cls(d["text"], d["start"], d["end"], d["type"], d["value"], d["granularity"],
+                   d.get("mod"), d.get("reference"), d.get("tense"))
+
+
+@dataclass(frozen=True)
 class Removed:
     """A piece of the input that cleaning took out, and why."""
 
@@ -123,6 +167,7 @@ class Article:
     format: str | None = None
     encoding: str = "utf-8"
     ingested_at: str | None = None
+    dates: tuple[DateMention, ...] = ()
 
     def sentence_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.sentences]
@@ -151,7 +196,7 @@ class Article:
             {
                 "raw": self.raw,
                 "removed": [r.as_dict() for r in self.removed],
-                "dates": [],
+                "dates": [m.as_dict() for m in self.dates],
                 "entities": [],
                 "copy_group": None,
                 "author": self.author,
@@ -178,6 +223,7 @@ class Article:
         kw["paragraphs"] = tuple(tuple(p) for p in d.get("paragraphs", ()))
         kw["sentences"] = tuple(tuple(s) for s in d.get("sentences", ()))
         kw["warnings"] = tuple(d.get("warnings", ()))
+        kw["dates"] = tuple(DateMention.from_dict(m) for m in d.get("dates", ()))
         return cls(**kw)
 
     def evolve(self, **changes: Any) -> Article:

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .api import Filrouge, Progress
-from .article import Article, Rejection, to_json
+from .article import Article, DateMention, Rejection, to_json
 from .errors import FilrougeError
 from .settings import Settings
 
@@ -97,7 +97,8 @@ def ingest(obj: Context, paths: tuple[str, ...], workers: int | None, max_file_m
 
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     if show_bar:
-        from rich.progress import BarColumn, DownloadColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
 
         with Bar(TextColumn("ingesting"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[n]} articles"),
                  TimeRemainingColumn(), transient=True) as bar:
@@ -167,6 +168,10 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
     ]
     lines += [f"warning: {w}" for w in a.warnings]
     lines += ["", a.text, ""]
+    if a.dates:
+        lines.append(click.style(f"date mentions ({len(a.dates)}):", bold=True))
+        lines += ["  " + _mention_line(m) for m in a.dates]
+        lines.append("")
     if a.removed:
         lines.append(click.style(f"removed by cleaning ({len(a.removed)}):", bold=True))
         lines += [f"  [{r.reason}] {r.text}" for r in a.removed]
@@ -205,6 +210,80 @@ def rejected(obj: Context, as_json: bool) -> None:
         return
     for r in rs:
         click.echo(str(r))
+
+
+def _mention_line(m: DateMention) -> str:
+    ref = f"  (from {m.reference})" if m.reference else ""
+    return f"{m.start:>5}-{m.end:<5} {m.type:<8} {m.value:<22} {m.granularity:<8} {m.text}{ref}"
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--ref", metavar="DATE", help="Reference date: YYYY, YYYY-MM or YYYY-MM-DD (none: values stay relative).")
+@click.option("--lang", default="fr", show_default=True, help="Language of the text.")
+@json_option
+@library_errors
+def dates(text: str, ref: str | None, lang: str, as_json: bool) -> None:
+    """Find and resolve the temporal expressions of TEXT ("-" reads standard input)."""
+    if text == "-":
+        text = sys.stdin.read()
+    mentions = Filrouge.dates(text, ref, lang)
+    if as_json:
+        click.echo(to_json([m.as_dict() for m in mentions]))
+        return
+    for m in mentions:
+        click.echo(_mention_line(m))
+
+
+@cli.command()
+@click.pass_obj
+@click.option("--quiet", "-q", is_flag=True, help="No progress line.")
+@library_errors
+def enrich(obj: Context, quiet: bool) -> None:
+    """Recompute the stored articles' date mentions (after an upgrade; ingest does it itself)."""
+    fr = obj.open()
+
+    def progress(done: int, total: int) -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"\renriched {done}/{total}", err=True, nl=False)
+
+    n = fr.enrich(progress)
+    if not quiet:
+        click.echo(f"{'' if not sys.stderr.isatty() else chr(10)}enriched {n} articles", err=True)
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure quality on labelled data (../shared/eval)."""
+
+
+@eval_group.command(name="timex")
+@click.argument("folder", type=click.Path(exists=True))
+@click.option("--lang", default="fr", show_default=True, help="Language of the documents.")
+@click.option("--part", type=click.Choice(["all", "dev", "held-out"]), default="all", show_default=True,
+              help="held-out: every third document by name, kept aside while developing; dev: the others.")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every miss, spurious and wrong mention.")
+@json_option
+@library_errors
+def eval_timex(folder: str, lang: str, part: str, show_errors: bool, as_json: bool) -> None:
+    """Score temporal tagging against ISO-TimeML files (.tml, inline TIMEX3, DCT as reference)."""
+    from .dates.timeml import evaluate
+
+    r = evaluate(folder, lang, part)
+    errors = r.pop("errors")
+    if as_json:
+        if show_errors:
+            r["errors"] = errors
+        click.echo(to_json(r))
+        return
+    click.echo(f"{r['documents']} documents ({part}), {r['gold']} gold and {r['system']} system mentions")
+    for key in ("strict", "relaxed", "type", "value"):
+        v = r[key]
+        click.echo(f"{key + ' F1':<11} {v['f1']:.3f}   (P {v['precision']:.3f}, R {v['recall']:.3f})")
+    click.echo(f"type accuracy {r['type_accuracy']:.3f} (over relaxed matches)")
+    if show_errors:
+        for e in errors:
+            click.echo(f"{e['doc']}\t{e['kind']}\t" + "\t".join(f"{k}={v}" for k, v in e.items() if k not in ("doc", "kind")))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from .article import Article, RawArticle, Rejection
 from .clean import clean, derive_title
+from .dates import date_article
 from .errors import InputRejected
 from .language import detect_language
 from .settings import Settings
@@ -40,20 +41,23 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         title, title_source = cleaned.title, "first line"
     else:
         title, title_source = derive_title(sentences), "derived"
+    removed = raw.removed + cleaned.removed
+    published, dates = date_article(cleaned.text, raw.published or cleaned.published, language,
+                                    cleaned.sentences, [r.text for r in removed])
     return Article(
         id=raw.id or "",
         title=" ".join(title.split()),
         text=cleaned.text,
         raw=raw.raw,
         language=language,
-        published=raw.published or cleaned.published,
+        published=published,
         source=raw.source,
         url=raw.url,
         author=raw.author,
         title_source=title_source,
         paragraphs=cleaned.paragraphs,
         sentences=cleaned.sentences,
-        removed=raw.removed + cleaned.removed,
+        removed=removed,
         warnings=raw.warnings,
         word_count=len(_WORDS.findall(cleaned.text)),
         content_hash=raw.content_hash,
@@ -61,6 +65,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         line=raw.line,
         format=raw.format,
         encoding=raw.encoding,
+        dates=tuple(dates),
     )
 
 

@@ -23,6 +23,11 @@ class Store(ABC):
         return self.put_many([article])[0]
 
     @abstractmethod
+    def update_derived(self, articles: Iterable[Article]) -> None:
+        """Rewrite what later stages derive (date mentions, inferred dates) in place: the
+        article's text is unchanged, so no new version is made."""
+
+    @abstractmethod
     def get(self, article_id: str) -> Article:
         """The current version of an article; raises NotFound."""
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..article import Article, PublishedDate, Rejection, Removed
+from ..article import Article, DateMention, PublishedDate, Rejection, Removed
 from ..errors import NotFound, StoreError
 from .base import PutStatus, Store
 
@@ -155,6 +155,7 @@ class SQLiteStore(Store):
             "removed": [r.as_dict() for r in art.removed],
             "warnings": list(art.warnings),
             "encoding": art.encoding,
+            "dates": [m.as_dict() for m in art.dates],
         }
         p = art.published
         return (
@@ -163,6 +164,22 @@ class SQLiteStore(Store):
             int(p.inferred) if p else 0, art.source, art.url, art.author, art.word_count,
             art.path, art.line, art.format, json.dumps(data, ensure_ascii=False), art.ingested_at,
         )
+
+    def update_derived(self, articles: Iterable[Article]) -> None:
+        self._begin()
+        try:
+            for art in articles:
+                v = self._values(art)
+                # published_value .. published_inferred, and data
+                self.db.execute(
+                    "UPDATE articles SET published_value = ?, published_granularity = ?, "
+                    "published_source = ?, published_inferred = ?, data = ? WHERE id = ? AND version = ?",
+                    (v[7], v[8], v[9], v[10], v[18], art.id, art.version),
+                )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def _insert(self, art: Article) -> None:
         marks = ", ".join("?" for _ in _COLUMNS)
@@ -198,6 +215,7 @@ class SQLiteStore(Store):
             warnings=tuple(data.get("warnings", ())), word_count=r["word_count"],
             content_hash=r["content_hash"], path=r["path"], line=r["line"], format=r["format"],
             encoding=data.get("encoding", "utf-8"), ingested_at=r["ingested_at"],
+            dates=tuple(DateMention.from_dict(m) for m in data.get("dates", ())),
         )
 
     def get(self, article_id: str) -> Article:

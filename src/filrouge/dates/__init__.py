@@ -1,0 +1,89 @@
+"""Temporal expressions: find them, normalise them (TimeML TIMEX3), date undated articles.
+
+>>> [(m.text, m.value) for m in tag_dates("Il est arrivé hier soir.", "2023-09-13", "fr")]
+[('hier soir', '2023-09-12TEV')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from ..article import DateMention, PublishedDate
+from .calendar import Ref
+from .grammar import available_languages
+from .tagger import Tagger, tagger
+
+__all__ = ["DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
+           "tag_dates", "tagger"]
+
+_ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
+
+
+def tag_dates(text: str, ref: str | Ref | None, language: str | None,
+              sentences: Sequence[tuple[int, int]] | None = None) -> list[DateMention]:
+    """The date mentions of ``text`` in ``language`` against reference date ``ref``.
+
+    Languages without a grammar yield no mentions (see :func:`available_languages`).
+    """
+    if not language or language not in available_languages():
+        return []
+    return tagger(language).tag(text, ref, sentences)
+
+
+def infer_published(mentions: Sequence[DateMention], today: dt.date | None = None) -> PublishedDate | None:
+    """A publication date for an undated text, from the dates it mentions (tagged without a
+    reference): the latest absolute date not in the future, moved later by a month named
+    without a year in a past or present sentence ("mi-octobre" after "le 13 septembre 2023").
+    The answer is at most month-precise: a text is written some time after what it reports.
+    """
+    today = today or dt.date.today()
+    limit = (today.year, today.month, today.day)
+    absolute: list[tuple[int, int, int, str]] = []
+    for m in mentions:
+        if m.type != "DATE" or m.reference is not None or m.tense == "future":
+            continue
+        a = _ABSOLUTE.match(m.base_value)
+        if not a or m.granularity not in ("day", "month", "year", "season"):
+            continue
+        key = (int(a.group(1)), int(a.group(2) or 0), int(a.group(3) or 0))
+        if key <= limit:
+            absolute.append((*key, m.granularity))
+    if not absolute:
+        return None
+    latest = max(absolute)
+    year = latest[0]
+    best = latest
+    for m in mentions:
+        y = _YEARLESS.match(m.base_value)
+        if m.type != "DATE" or not y or m.tense == "future":
+            continue
+        key = (year, int(y.group(1)), int(y.group(2) or 0), "month")
+        if key[:3] > best[:3] and key[:3] <= limit:
+            best = key
+    y, mo, _, gran = best
+    if mo and gran != "year":
+        return PublishedDate(f"{y:04d}-{mo:02d}", "month", "text", inferred=True)
+    return PublishedDate(f"{y:04d}", "year", "text", inferred=True)
+
+
+def date_article(text: str, published: PublishedDate | None, language: str | None,
+                 sentences: Sequence[tuple[int, int]] | None = None,
+                 removed: Sequence[str] = (),
+                 ) -> tuple[PublishedDate | None, list[DateMention]]:
+    """An article's date mentions, and its publication date (inferred from the text when
+    it had none). ``removed`` are pieces cleaning took out (captions, credits): their
+    dates count as evidence for the inference ("photo taken on 13 September 2023"), but
+    they have no mentions of their own."""
+    if published is not None:
+        return published, tag_dates(text, published.value, language, sentences)
+    mentions = tag_dates(text, None, language, sentences)
+    evidence = list(mentions)
+    for piece in removed:
+        evidence += [m for m in tag_dates(piece, None, language) if m.reference is None]
+    inferred = infer_published(evidence)
+    if inferred is None:
+        return None, mentions
+    return inferred, tag_dates(text, inferred.value, language, sentences)

@@ -1,0 +1,131 @@
+"""The temporal tagger: the table of expressions, the TimeML scorer, article dating."""
+
+from __future__ import annotations
+
+import pytest
+
+from filrouge.dates import date_article, infer_published, tag_dates
+from filrouge.dates.calendar import Ref
+from filrouge.dates.grammar import mandatory_tables
+from filrouge.dates.timeml import evaluate, read_tml
+
+from .conftest import EVAL, FIXTURES, cli_json
+
+CASES = [line.rstrip("\n").split("\t") for line in (FIXTURES.parent / "data" / "timex_cases.tsv").read_text(encoding="utf-8").splitlines()
+         if line.strip() and not line.startswith("#")]
+
+
+def _case_id(case: list[str]) -> str:
+    return f"{case[0]}:{case[1]}:{case[3]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_dates_table(case):
+    language, ref, sentence, expression, typ, value = case
+    mentions = tag_dates(sentence, ref, language)
+    found = [(m.text, m.type, m.value) for m in mentions]
+    assert (expression, typ, value) in found, found
+    m = next(m for m in mentions if m.text == expression)
+    assert sentence[m.start:m.end] == expression
+
+
+def test_dates_table_size():
+    counts = {lang: sum(c[0] == lang for c in CASES) for lang in ("fr", "en")}
+    assert counts["fr"] >= 300 and counts["en"] >= 100, counts
+
+
+def test_dates_not_temporal():
+    ref = "2023-09-13"
+    assert tag_dates("Une fillette de 6 ans a été blessée.", ref, "fr") == []
+    assert tag_dates("Il a été reçu par 2000 personnes.", ref, "fr") == []
+    assert tag_dates("Âgé de 45 ans, il a été condamné.", ref, "fr") == []
+    assert tag_dates("Le projet a été présenté.", ref, "fr") == []  # "été" the participle
+    assert tag_dates("Les quotidiens nationaux en parlent.", ref, "fr") == []
+    assert tag_dates("He is 45 years old.", ref, "en") == []
+    assert tag_dates("", ref, "fr") == []
+
+
+def test_dates_granularity_follows_reference():
+    # a weekday against a month-precise date never invents a day
+    m = tag_dates("Kim est arrivé mardi.", "2023-11", "fr")[0]
+    assert (m.value, m.granularity, m.reference) == ("2023-11", "month", "2023-11")
+    m = tag_dates("Kim est arrivé mardi.", "2023-11-15", "fr")[0]
+    assert (m.value, m.granularity) == ("2023-11-14", "day")
+    # no reference: the value stays relative
+    m = tag_dates("Kim est arrivé mardi.", None, "fr")[0]
+    assert m.value == "XXXX-WXX-2" and m.reference is None
+
+
+def test_dates_anaphora_and_times():
+    text = "Le conseil se réunira samedi 29 mai. Le même jour, à 15 h 45, un mariage sera célébré. Le lendemain matin, départ."
+    values = [(m.text, m.value) for m in tag_dates(text, "2021-05-26", "fr")]
+    assert values == [("samedi 29 mai", "2021-05-29"), ("Le même jour", "2021-05-29"),
+                      ("15 h 45", "2021-05-29T15:45"), ("Le lendemain matin", "2021-05-30TMO")]
+
+
+def test_dates_unknown_language_is_empty():
+    assert tag_dates("hier", "2023-09-13", "xx") == []
+    assert tag_dates("hier", "2023-09-13", None) == []
+
+
+def test_calendar_ref():
+    assert Ref.parse("2024-02-30") is None
+    assert Ref.parse("2024-13") is None
+    assert Ref.parse("2024-02-29").shift_days(1).value == "2024-03-01"
+    assert Ref.parse("2023-12").shift_months(1).value == "2024-01"
+    assert Ref.parse("2024-03-31").shift_months(-1).value == "2024-02-29"
+
+
+def test_grammar_mandatory_tables():
+    assert mandatory_tables("(?:le )?{day} {month}(?: {year})?") == {"digit", "month"}
+    assert mandatory_tables("{every} (?:{num} )?(?:{weekday}|{unit})") == {"every"}
+    assert mandatory_tables("{a}|{b}") == frozenset()
+
+
+def test_infer_published_from_text():
+    text = ("Le sommet s'est tenu le 13 septembre 2023 à Vostotchny. Mi-octobre, Lavrov s'est rendu "
+            "à Pyongyang. Les élections de 2027 seront décisives.")
+    published, mentions = date_article(text, None, "fr")
+    assert published is not None and published.inferred
+    assert (published.value, published.granularity, published.source) == ("2023-10", "month", "text")
+    # relative mentions are then resolved against the inferred date
+    assert any(m.value == "2023-10-MID" and m.reference == "2023-10" for m in mentions)
+    assert infer_published(tag_dates("Il viendra mardi.", None, "fr")) is None
+
+
+def test_seed_undated_article_dated_from_text(seeds_dir, tmp_path):
+    db = tmp_path / "s.db"
+    from .conftest import run_cli
+
+    run_cli("ingest", str(seeds_dir), db=db)
+    arts = {a["id"]: a for a in cli_json("articles", db=db)}
+    undated = [a for a in arts.values() if a["id"].startswith("001")]
+    assert undated, sorted(arts)
+    p = undated[0]["published"]
+    assert p["inferred"] is True and p["granularity"] == "month" and p["value"].startswith("2023-")
+    shown = cli_json("show", undated[0]["id"], db=db)
+    assert shown["dates"] and all(d["reference"] in (None, p["value"]) or d["type"] == "TIME" for d in shown["dates"])
+    # dated seeds resolve against their own date
+    dated = [a for a in arts.values() if a["published"] and not a["published"].get("inferred")]
+    assert dated
+    for a in dated:
+        for d in cli_json("show", a["id"], db=db)["dates"]:
+            assert set(d) >= {"text", "start", "end", "type", "value", "granularity"}
+
+
+def test_eval_timex_smoke():
+    folder = EVAL / "fr-timebank"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (../shared/eval not beside the repo)")
+    doc = read_tml(min(folder.glob("*.tml")))
+    assert doc.dct and doc.gold and all(doc.text[g.start:g.end] == g.text for g in doc.gold)
+    r = evaluate(folder, "fr", "held-out")
+    assert r["documents"] == 24 and r["gold"] > 0
+    assert r["strict"]["f1"] >= 0.80 and r["value"]["f1"] >= 0.75, r
+
+
+def test_cli_dates_json():
+    out = cli_json("dates", "Il est arrivé hier soir, mi-octobre.", "--ref", "2023-11-05", "--lang", "fr", db=None)
+    assert [(d["text"], d["type"], d["value"], d["granularity"]) for d in out] == [
+        ("hier soir", "TIME", "2023-11-04TEV", "daypart"), ("mi-octobre", "DATE", "2023-10-MID", "month")]
+    assert all(isinstance(d["start"], int) and isinstance(d["end"], int) for d in out)
