@@ -17,6 +17,8 @@ from typing import Any
 
 from ..errors import FilrougeError
 
+_TOKEN = re.compile(r"\w+")
+_HAS_DIGIT = re.compile(r"\d")
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _APOS = "['’]"
 
@@ -62,6 +64,7 @@ class Rule:
     index: int
     params: dict[str, Any] = field(default_factory=dict)
     needs: frozenset[str] = frozenset()  # word lists a match cannot do without
+    requires: re.Pattern[str] | None = None  # a cheap pattern a paragraph must contain first
 
 
 @dataclass
@@ -70,21 +73,24 @@ class Grammar:
     words: dict[str, dict[str, Any]]
     rules: list[Rule]
     filters: dict[str, list[str]]
-    trigger: re.Pattern[str] | None = None  # any word of any list, to see which lists a text uses
-    word_tables: dict[str, frozenset[str]] = field(default_factory=dict)
+    # each word of each list entry -> the lists it belongs to (to see which lists a text uses)
+    token_tables: dict[str, frozenset[str]] = field(default_factory=dict)
+    token_set: frozenset[str] = frozenset()
     past: list[re.Pattern[str]] = field(default_factory=list)
     past_weak: list[re.Pattern[str]] = field(default_factory=list)
     future: list[re.Pattern[str]] = field(default_factory=list)
     not_future: frozenset[str] = frozenset()
 
-    def present(self, text: str) -> set[str]:
-        """The word lists (and "digit") that occur in ``text``: rules needing others are skipped."""
+    def present(self, text: str, start: int = 0, end: int | None = None) -> set[str]:
+        """The word lists (and "digit") that may occur in ``text[start:end]``: rules needing
+        others are skipped. A superset: a list counts as soon as one word of one of its
+        entries is there."""
         found: set[str] = set()
-        if any(ch.isdigit() for ch in text):
+        chunk = text[start:end].lower()
+        if _HAS_DIGIT.search(chunk):
             found.update(("digit", "num"))
-        if self.trigger is not None:
-            for m in self.trigger.finditer(text):
-                found.update(self.word_tables.get(norm(m.group(1)), ()))
+        for token in set(_TOKEN.findall(chunk)) & self.token_set:
+            found.update(self.token_tables[token])
         if "number" in found:
             found.add("num")
         return found
@@ -228,14 +234,15 @@ def grammar(language: str) -> Grammar:
             regex = re.compile(rf"(?<!\w)(?:{body})(?![\w])", re.IGNORECASE)
         except re.error as e:
             raise GrammarError(f"{language} rule {i} ({r['pattern']!r}): {e}") from e
-        params = {k: v for k, v in r.items() if k not in ("kind", "pattern")}
-        rules.append(Rule(r["kind"], r["pattern"], regex, groups, i, params, mandatory_tables(r["pattern"])))
-    word_tables: dict[str, set[str]] = {}
+        params = {k: v for k, v in r.items() if k not in ("kind", "pattern", "requires")}
+        requires = re.compile(r["requires"], re.IGNORECASE) if "requires" in r else None
+        rules.append(Rule(r["kind"], r["pattern"], regex, groups, i, params,
+                          mandatory_tables(r["pattern"]), requires))
+    token_tables: dict[str, set[str]] = {}
     for name, table in tables.items():
-        for word in table:
-            word_tables.setdefault(word, set()).add(name)
-    # a lookahead, so that words inside longer ones ("past" in "in the past") are seen too
-    trigger = re.compile(rf"(?<!\w)(?=({_word_alternation(word_tables)})(?!\w))", re.IGNORECASE) if word_tables else None
+        for entry in table:
+            for token in _TOKEN.findall(entry):
+                token_tables.setdefault(token, set()).add(name)
     tense = data.get("tense", {})
     flags = re.IGNORECASE
 
@@ -246,8 +253,8 @@ def grammar(language: str) -> Grammar:
         language=language,
         words=tables,
         rules=rules,
-        trigger=trigger,
-        word_tables={w: frozenset(t) for w, t in word_tables.items()},
+        token_tables={w: frozenset(t) for w, t in token_tables.items()},
+        token_set=frozenset(token_tables),
         filters={k: [norm(x) for x in v] for k, v in data.get("filters", {}).items()},
         past=clues("past"),
         past_weak=clues("past_weak"),

@@ -29,6 +29,7 @@ _UNIT_GRANULARITY = {
 }
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
+_BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
 _MONTH_SEASON_SPAN = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
@@ -211,46 +212,59 @@ class Tagger:
 
     def _candidates(self, text: str) -> list[_Match]:
         found: list[_Match] = []
-        present = self.g.present(text)
-        for rule in self.g.rules:
-            if not rule.needs <= present:
-                continue
-            for m in rule.regex.finditer(text):
-                pm = self._parse(text, m, rule)
-                if pm is not None:
-                    found.append(pm)
+        # paragraph by paragraph: each one runs only the rules whose words it has
+        for block in _BLOCK.finditer(text):
+            start, end = block.span()
+            present = self.g.present(text, start, end)
+            for rule in self.g.rules:
+                if not rule.needs <= present:
+                    continue
+                if rule.requires is not None and not rule.requires.search(text, start, end):
+                    continue
+                for m in rule.regex.finditer(text, start, end):
+                    pm = self._parse(text, m, rule)
+                    if pm is not None:
+                        found.append(pm)
         return found
 
     @staticmethod
     def _select(cands: list[_Match]) -> list[_Match]:
         cands.sort(key=lambda c: (-(c.whole[1] - c.whole[0]), -(c.end - c.start), c.rule.index, c.start))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(max((c.whole[1] for c in cands), default=0) + 1)
         kept: list[_Match] = []
         for c in cands:
-            if any(c.start < e and s < c.end for s, e in taken):
+            if any(taken[c.start:c.end]):
                 continue
-            taken.append(c.whole if c.rule.kind == "day_range" else (c.start, c.end))
+            s, e = c.whole if c.rule.kind == "day_range" else (c.start, c.end)
+            taken[s:e] = b"\x01" * (e - s)
             kept.append(c)
         kept.sort(key=lambda c: c.start)
         return kept
 
     # -- tense --------------------------------------------------------------------------------
-    def _tense_at(self, sentence: str, offset: int, span: tuple[int, int]) -> str | None:
-        """The tense of the nearest clue within reach of the mention (None: present or unknown)."""
-        best: tuple[int, str] | None = None
+    def _clues(self, sentence: str) -> list[tuple[int, int, str]]:
+        """The tense clues of a sentence: (start, end, tense)."""
+        out = []
         for tense, patterns in (("past", self.g.past), ("future", self.g.future),
                                 ("past_weak", self.g.past_weak)):
             for p in patterns:
                 for m in p.finditer(sentence):
-                    if m.start() < span[1] - offset and m.end() > span[0] - offset:
-                        continue  # inside the mention itself
                     if tense == "future" and norm(m.group()) in self.g.not_future:
                         continue
-                    d = min(abs(m.start() - (span[0] - offset)), abs(m.end() - (span[1] - offset)))
-                    if d > _TENSE_REACH:
-                        continue
-                    if best is None or d < best[0]:
-                        best = (d, tense)
+                    out.append((m.start(), m.end(), tense))
+        return out
+
+    @staticmethod
+    def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int]) -> str | None:
+        """The tense of the nearest clue within reach of the mention (None: present or unknown)."""
+        best: tuple[int, str] | None = None
+        s0, s1 = span[0] - offset, span[1] - offset
+        for start, end, tense in clues:
+            if start < s1 and end > s0:
+                continue  # inside the mention itself
+            d = min(abs(start - s0), abs(end - s1))
+            if d <= _TENSE_REACH and (best is None or d < best[0]):
+                best = (d, tense)
         return best[1] if best else None
 
     # -- 3. resolution ------------------------------------------------------------------------
@@ -267,11 +281,14 @@ class Tagger:
         ctx = _Context(ref=ref, anchor=ref if ref and ref.day else None, tense=None)
         out: list[DateMention] = []
         si = 0
+        clues: dict[int, list[tuple[int, int, str]]] = {}
         for c in kept:
             while si < len(sentences) - 1 and sentences[si][1] <= c.start:
                 si += 1
             s0, s1 = sentences[si] if sentences else (0, len(text))
-            ctx.tense = self._tense_at(text[s0:s1], s0, (c.start, c.end))
+            if si not in clues:
+                clues[si] = self._clues(text[s0:s1])
+            ctx.tense = self._tense_at(clues[si], s0, (c.start, c.end))
             handler: Callable[[_Match, _Context], Any] = getattr(self, "_r_" + c.rule.kind)
             results = handler(c, ctx)
             if results is None:
