@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .article import Article, DateMention, IngestReport, RawArticle, Rejection
-from .dates import Ref, available_languages, date_article, tag_dates
+from .dates import Ref, tagger
 from .errors import FilrougeError, InputRejected
 from .ingest import from_record, list_files, read_file
-from .pipeline import process_safe
+from .pipeline import process_safe, redate
 from .settings import Settings
 from .store import Store, open_store
 
@@ -79,10 +79,7 @@ class Filrouge:
         done = 0
         pending: list[Article] = []
         for a in list(self.store.iter_articles()):
-            original = a.published if a.published and not a.published.inferred else None
-            published, mentions = date_article(a.text, original, a.language, a.sentences,
-                                               [r.text for r in a.removed])
-            pending.append(a.evolve(published=published, dates=tuple(mentions)))
+            pending.append(redate(a))
             if len(pending) >= batch:
                 self.store.update_derived(pending)
                 done += len(pending)
@@ -101,7 +98,7 @@ class Filrouge:
         """Tag any text: its temporal expressions resolved against ``ref`` (``YYYY[-MM[-DD]]``)."""
         if ref is not None and Ref.parse(ref) is None:
             raise FilrougeError(f"reference date '{ref}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-        return tag_dates(text, ref, language) if language in available_languages() else _no_grammar(language)
+        return tagger(language).tag(text, ref)  # an unknown language raises GrammarError
 
     # ------------------------------------------------------------------ ingest
     def ingest(
@@ -266,12 +263,6 @@ class Filrouge:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _no_grammar(language: str) -> list[DateMention]:
-    raise FilrougeError(
-        f"no temporal grammar for language '{language}' (available: {', '.join(available_languages())})"
-    )
 
 
 def _size(p: Path) -> int:

@@ -41,23 +41,20 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         title, title_source = cleaned.title, "first line"
     else:
         title, title_source = derive_title(sentences), "derived"
-    removed = raw.removed + cleaned.removed
-    published, dates = date_article(cleaned.text, raw.published or cleaned.published, language,
-                                    cleaned.sentences, [r.text for r in removed])
-    return Article(
+    return redate(Article(
         id=raw.id or "",
         title=" ".join(title.split()),
         text=cleaned.text,
         raw=raw.raw,
         language=language,
-        published=published,
+        published=raw.published or cleaned.published,
         source=raw.source,
         url=raw.url,
         author=raw.author,
         title_source=title_source,
         paragraphs=cleaned.paragraphs,
         sentences=cleaned.sentences,
-        removed=removed,
+        removed=raw.removed + cleaned.removed,
         warnings=raw.warnings,
         word_count=len(_WORDS.findall(cleaned.text)),
         content_hash=raw.content_hash,
@@ -65,8 +62,16 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         line=raw.line,
         format=raw.format,
         encoding=raw.encoding,
-        dates=tuple(dates),
-    )
+    ))
+
+
+def redate(article: Article) -> Article:
+    """The article with its date mentions computed, and its publication date inferred from
+    its text when it has none of its own (an earlier inference is redone, not trusted)."""
+    own = article.published if article.published and not article.published.inferred else None
+    published, mentions = date_article(article.text, own, article.language, article.sentences,
+                                       [r.text for r in article.removed])
+    return article.evolve(published=published, dates=tuple(mentions))
 
 
 def process_safe(raw: RawArticle, settings: Settings) -> Article | Rejection:

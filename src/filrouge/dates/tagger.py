@@ -647,7 +647,7 @@ class Tagger:
             elif ampm == "am" and h == 12:
                 h = 0
         base = ctx.anchor or ctx.ref
-        mod = f.get("approx") or ("APPROX" if norm(text_of(c)).startswith("vers") else None)
+        mod = f.get("approx") or None
         if base is not None and base.day:
             return "TIME", f"{base.value}T{h:02d}:{mi:02d}", "minute", mod, base.value
         return "TIME", f"XXXX-XX-XXT{h:02d}:{mi:02d}", "minute", mod, base.value if base else None
@@ -667,9 +667,9 @@ class Tagger:
                     return "DATE", "XXXX-XX-XX", "day", None, None
                 return "DATE", f"XXXX-{code}", "day", None, None
             if code.startswith("E"):
-                # the nearest such feast to the reference (past when the tense says so)
-                cands = [easter(y) + dt.timedelta(days=int(code[1:])) for y in (ctx.ref.year - 1, ctx.ref.year, ctx.ref.year + 1)]
-                month, day = cands[1].month, cands[1].day
+                # this year's feast gives the month and day that choose the year
+                feast = easter(ctx.ref.year) + dt.timedelta(days=int(code[1:]))
+                month, day = feast.month, feast.day
             else:
                 month, day = int(code[:2]), int(code[3:])
             year = self._pick_year(ctx.ref, month, day, self._direction(f, ctx.tense))
@@ -695,10 +695,6 @@ def duration_granularity(value: str) -> str:
     if value.startswith("PT"):
         return {"H": "hour", "M": "minute", "S": "second"}.get(unit, "hour")
     return {"Y": "year", "M": "month", "W": "week", "D": "day", "E": "decade"}.get(unit, "day")
-
-
-def text_of(c: _Match) -> str:
-    return c.texts.get("x") or c.texts.get("approx") or ""
 
 
 def easter(year: int) -> dt.date:

@@ -168,14 +168,13 @@ class SQLiteStore(Store):
     def update_derived(self, articles: Iterable[Article]) -> None:
         self._begin()
         try:
+            derived = ("published_value", "published_granularity", "published_source",
+                       "published_inferred", "data")
+            sets = ", ".join(f"{c} = ?" for c in derived)
             for art in articles:
-                v = self._values(art)
-                # published_value .. published_inferred, and data
-                self.db.execute(
-                    "UPDATE articles SET published_value = ?, published_granularity = ?, "
-                    "published_source = ?, published_inferred = ?, data = ? WHERE id = ? AND version = ?",
-                    (v[7], v[8], v[9], v[10], v[18], art.id, art.version),
-                )
+                row = dict(zip(_COLUMNS, self._values(art)))
+                self.db.execute(f"UPDATE articles SET {sets} WHERE id = ? AND version = ?",
+                                (*(row[c] for c in derived), art.id, art.version))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
