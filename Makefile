@@ -18,17 +18,23 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(VENV)/.base $@
 
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $(VENV)/.base $(VENV)/.test $@
+
 demo: $(VENV)/.base
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/filrouge --db $(DEMO_DB) ingest sample/corpus
 	$(BIN)/filrouge --db $(DEMO_DB) articles
+	$(BIN)/filrouge --db $(DEMO_DB) copies
 	$(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.test
+bench: $(VENV)/.bench
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/copies.py --quality --minhash
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .hypothesis

@@ -69,7 +69,7 @@ def make_articles(n: int, prefix: str = "a", words: int = 120) -> list[dict]:
     """Generated articles (varied vocabulary, so none is a repeat of another)."""
     import random
 
-    rng = random.Random(n * 7919 + len(prefix))
+    rng = random.Random(f"{n}/{prefix}/{words}")
     vocab = ("ministre gouvernement accord sommet visite délégation Moscou Pyongyang Paris crue "
              "tempête banque taux inflation étape coureur victoire annonce réunion frontière armée "
              "missile satellite commerce énergie gaz pétrole élection vote président député").split()

@@ -12,9 +12,9 @@ from .conftest import cli_json, run_cli
 
 EXPECTED_DATES = {
     "000_96d54eec062631c8": {"value": "2023-11", "granularity": "month", "source": "marker"},
-    # no date of its own: inferred from its text (the caption's 13 September 2023, then
-    # "mi-octobre" in a past-tense sentence); its copies will date it better
-    "001_04f073ab5417da4e": {"value": "2023-10", "granularity": "month", "source": "text", "inferred": True},
+    # no date of its own: its text alone gives ~2023-10 (the caption's 13 September 2023,
+    # then "mi-octobre" in a past-tense sentence); its copy 000 dates it 2023-11
+    "001_04f073ab5417da4e": {"value": "2023-11", "granularity": "month", "source": "copy", "inferred": True},
     "002_04d27e227325eaf4": {"value": "2023-09-14", "granularity": "day", "source": "dateline"},
     "003_765f15cef3fb17ec": {"value": "2023-10", "granularity": "month", "source": "marker"},
     "004_3bc8b15e6a9fcaf8": {"value": "2023-09", "granularity": "month", "source": "marker"},

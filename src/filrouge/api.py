@@ -19,11 +19,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from .article import Article, DateMention, IngestReport, RawArticle, Rejection
+from .article import Article, CopyGroup, DateMention, IngestReport, Passage, RawArticle, Rejection
+from .copies import CopyIndex, copy_date, describe_group, shared_passages
+from .copies.signature import INDEX_VERSION
 from .dates import Ref, tagger
-from .errors import FilrougeError, InputRejected
+from .errors import FilrougeError, InputRejected, NotFound
 from .ingest import from_record, list_files, read_file
 from .pipeline import process_safe, redate
 from .settings import Settings
@@ -51,6 +53,7 @@ class Filrouge:
         self.settings = settings or Settings.load()
         self.path = str(path or os.environ.get("FILROUGE_DB") or self.settings.store.path)
         self.store: Store = open_store(self.path, busy_timeout=self.settings.store.busy_timeout)
+        self.copy_index = CopyIndex(self.store, self.settings.copies)
 
     # ------------------------------------------------------------------ reading
     def articles(self) -> list[Article]:
@@ -71,26 +74,101 @@ class Filrouge:
     def count(self) -> int:
         return self.store.count()
 
+    def show(self, article_id: str) -> dict[str, Any]:
+        """An article as ``filrouge show --json`` prints it: the record, its copy group and
+        the passages it shares with articles that are not its copies."""
+        a = self.store.get(article_id)
+        out = a.as_dict()
+        out["copy_group"] = self.store.copy_group(article_id)
+        group = self.copy_group(article_id)
+        out["copies"] = group.as_dict() if group else None
+        out["shared_passages"] = [p.as_dict() for p in self.shared_passages(article_id)]
+        return out
+
+    # ------------------------------------------------------------------ copies
+    def copies(self) -> list[CopyGroup]:
+        """Every copy group, largest first."""
+        groups = [describe_group(self.store, g) for g in self.store.copy_groups()]
+        return sorted(groups, key=lambda g: (-len(g.articles), g.id))
+
+    def copy_group(self, article_id: str) -> CopyGroup | None:
+        grp = self.store.copy_group(article_id)
+        return describe_group(self.store, grp) if grp else None
+
+    def shared_passages(self, article_id: str) -> list[Passage]:
+        """Passages of the article found in articles that are not its copies."""
+        return shared_passages(self.store, self.store.get(article_id), self.settings.copies.passage_max_articles)
+
+    def remove(self, article_ids: Iterable[str]) -> int:
+        """Delete articles (every version) and take them out of the copy index; their former
+        copies are regrouped and redated. Raises NotFound, before deleting anything, for
+        an unknown id."""
+        ids = list(dict.fromkeys(article_ids))
+        missing = [i for i in ids if i not in self.store.content_hashes([i])]
+        if missing:
+            raise NotFound(f"no article with id '{missing[0]}'")
+        with self.store.transaction():
+            touched: set[str] = set()
+            for i in ids:
+                touched |= self.copy_index.remove(i)
+                self.store.delete(i)
+            self._date_from_copies(touched - set(ids))
+        return len(ids)
+
+    def _index_copies(self, articles: Iterable[Article]) -> None:
+        """Put articles in the copy index (inside the caller's transaction) and date the
+        undated members of the groups that changed."""
+        touched: set[str] = set()
+        for a in articles:
+            touched |= self.copy_index.add(a)
+        self._date_from_copies(touched)
+
+    def _date_from_copies(self, ids: Iterable[str]) -> None:
+        """Undated articles take the date of their dated copies; one whose dated copies are
+        gone goes back to the date its own text gives."""
+        dates = self.store.published_dates(ids)
+        redone: list[Article] = []
+        groups: dict[str, list[str]] = {}
+        for i, p in dates.items():
+            if p is not None and not p.inferred:
+                continue  # a date of its own: copies do not change it
+            grp = self.store.copy_group(i)
+            if grp is not None:
+                groups.setdefault(grp, []).append(i)
+            elif p is not None and p.source == "copy":
+                redone.append(redate(self.store.get(i)))  # its dated copies are gone
+        for grp, undated in groups.items():
+            member_dates = self.store.published_dates(self.store.copy_group_members(grp))
+            date = copy_date(member_dates.values())
+            for i in undated:
+                if date is not None and dates[i] != date:
+                    redone.append(redate(self.store.get(i), date))
+                elif date is None and dates[i] is not None and dates[i].source == "copy":
+                    redone.append(redate(self.store.get(i)))
+        if redone:
+            self.store.update_derived(redone)
+
     # ------------------------------------------------------------------ enrichment
     def enrich(self, on_progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
-        """Recompute every stored article's date mentions (and inferred publication date),
-        e.g. after an upgrade of the temporal grammar. Returns the number of articles done."""
-        total = self.store.count()
+        """Recompute what later stages derive for every stored article: date mentions and
+        inferred publication dates (after an upgrade of the temporal grammar), and the copy
+        index for articles stored before it existed. Returns the number of articles done.
+        Articles are read a batch at a time, so memory stays flat."""
+        ids = self.store.ids()
+        total = len(ids)
         done = 0
-        pending: list[Article] = []
-        for a in list(self.store.iter_articles()):
-            pending.append(redate(a))
-            if len(pending) >= batch:
-                self.store.update_derived(pending)
-                done += len(pending)
-                pending = []
-                if on_progress:
-                    on_progress(done, total)
-        if pending:
-            self.store.update_derived(pending)
-            done += len(pending)
+        for k in range(0, total, batch):
+            self.store.update_derived([redate(self.store.get(i)) for i in ids[k:k + batch]])
+            done = min(total, k + batch)
             if on_progress:
                 on_progress(done, total)
+        todo = self.store.copy_unindexed(INDEX_VERSION)
+        for k in range(0, len(todo), batch):
+            with self.store.transaction():
+                self._index_copies(self.store.get(i) for i in todo[k:k + batch])
+        # Dates inferred from copies were reset above: give them back.
+        with self.store.transaction():
+            self._date_from_copies(i for g in self.store.copy_groups().values() for i in g)
         return done
 
     @staticmethod
@@ -234,7 +312,9 @@ class Filrouge:
     def _flush(self, batch: list[Article], report: IngestReport) -> None:
         if not batch:
             return
-        statuses = self.store.put_many(batch)
+        with self.store.transaction():
+            statuses = self.store.put_many(batch)
+            self._index_copies(a for a, st in zip(batch, statuses) if st != "unchanged")
         for art, status in zip(batch, statuses):
             if status == "new":
                 report.new += 1
@@ -258,7 +338,7 @@ class Filrouge:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> Filrouge:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -168,6 +168,9 @@ class Article:
     encoding: str = "utf-8"
     ingested_at: str | None = None
     dates: tuple[DateMention, ...] = ()
+    # The MinHash signature of the text (copies.signature), computed where the article was
+    # processed (a worker) so the copy index only looks it up; not stored with the record.
+    minhash: bytes | None = field(default=None, compare=False, repr=False)
 
     def sentence_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.sentences]
@@ -228,6 +231,63 @@ class Article:
 
     def evolve(self, **changes: Any) -> Article:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of an article's sentences: ``text`` is ``article.text[start:end]``. For a
+    shared passage, ``articles`` are the other articles it was found in."""
+
+    text: str
+    start: int
+    end: int
+    articles: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "articles": list(self.articles)}
+
+
+@dataclass(frozen=True)
+class CopyMember:
+    """One version of a copied text: what it adds to, and leaves out of, the group's
+    reference member (the first published, or the longest when that is unknown)."""
+
+    id: str
+    title: str
+    source: str | None
+    published: PublishedDate | None
+    added: tuple[Passage, ...] = ()
+    missing: tuple[Passage, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "source": self.source,
+                "published": self.published.as_dict() if self.published else None,
+                "added": [p.as_dict() for p in self.added], "missing": [p.as_dict() for p in self.missing]}
+
+
+@dataclass(frozen=True)
+class CopyGroup:
+    """Articles that are copies of one text (one dispatch in several outlets).
+
+    ``first`` is the member published first, or None when the dates cannot tell
+    (``first_reason`` says why); ``links`` are the pairs found to be copies, with their
+    word-trigram Jaccard similarity and containment."""
+
+    id: str
+    articles: tuple[str, ...]
+    first: str | None
+    first_reason: str
+    reference: str
+    links: tuple[tuple[str, str, float, float], ...] = ()
+    members: tuple[CopyMember, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "articles": list(self.articles), "first": self.first,
+            "first_reason": self.first_reason, "reference": self.reference,
+            "similarity": [{"a": a, "b": b, "jaccard": j, "containment": c} for a, b, j, c in self.links],
+            "members": [m.as_dict() for m in self.members],
+        }
 
 
 @dataclass(frozen=True)

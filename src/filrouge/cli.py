@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .api import Filrouge, Progress
-from .article import Article, DateMention, Rejection, to_json
+from .article import Article, CopyGroup, CopyMember, DateMention, Rejection, to_json
 from .errors import FilrougeError
 from .settings import Settings
 
@@ -154,7 +154,7 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
     fr = obj.open()
     a = fr.article(article_id)
     if as_json:
-        click.echo(to_json(a.as_dict()))
+        click.echo(to_json(fr.show(article_id)))
         return
     p = a.published
     date = f"{p.value} ({p.granularity}, from {p.source}{', inferred' if p.inferred else ''})" if p else "unknown"
@@ -163,14 +163,24 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
         f"id: {a.id}   version: {a.version}   language: {a.language or 'unknown'}",
         f"published: {date}",
         f"source: {a.source or '-'}   url: {a.url or '-'}   author: {a.author or '-'}",
-        f"from: {a.path}{':' + str(a.line) if a.line else ''} ({a.format}, {a.encoding})   "
-        f"{a.word_count} words, {len(a.paragraphs)} paragraphs, {len(a.sentences)} sentences",
+        (f"from: {a.path}{':' + str(a.line) if a.line else ''} ({a.format}, {a.encoding})   "
+         f"{a.word_count} words, {len(a.paragraphs)} paragraphs, {len(a.sentences)} sentences"),
     ]
     lines += [f"warning: {w}" for w in a.warnings]
     lines += ["", a.text, ""]
     if a.dates:
         lines.append(click.style(f"date mentions ({len(a.dates)}):", bold=True))
         lines += ["  " + _mention_line(m) for m in a.dates]
+        lines.append("")
+    group = fr.copy_group(article_id)
+    if group:
+        lines.append(click.style(f"copy group {group.id} ({len(group.articles)} articles):", bold=True))
+        lines += ["  " + _member_line(group, m) for m in group.members if m.id != a.id]
+        lines.append("")
+    passages = fr.shared_passages(article_id)
+    if passages:
+        lines.append(click.style(f"passages found in other articles ({len(passages)}):", bold=True))
+        lines += [f"  [{', '.join(p.articles)}] {_clip(p.text, 160)}" for p in passages]
         lines.append("")
     if a.removed:
         lines.append(click.style(f"removed by cleaning ({len(a.removed)}):", bold=True))
@@ -180,6 +190,66 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
     if show_raw:
         lines += ["", click.style("raw:", bold=True), a.raw]
     click.echo("\n".join(lines))
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _member_line(group: CopyGroup, m: CopyMember) -> str:
+    sim = [(j, c) for a, b, j, c in group.links if m.id in (a, b)]
+    best = max(sim) if sim else None
+    date = m.published.value + (" ~" if m.published.inferred else "") if m.published else "undated"
+    tags = []
+    if m.id == group.first:
+        tags.append("first")
+    elif m.id == group.reference:
+        tags.append("reference")
+    if m.added:
+        tags.append(f"+{len(m.added)} passage{'s' if len(m.added) > 1 else ''}")
+    if m.missing:
+        tags.append(f"-{len(m.missing)} passage{'s' if len(m.missing) > 1 else ''}")
+    similarity = f"jaccard {best[0]:.2f}, containment {best[1]:.2f}" if best else ""
+    return f"{m.id}  {date}  {m.source or '-'}  {similarity}  {' '.join(tags)}  {_clip(m.title, 60)}"
+
+
+@cli.command()
+@json_option
+@click.option("--passages", is_flag=True, help="Also print what each member adds and leaves out.")
+@click.pass_obj
+@library_errors
+def copies(obj: Context, as_json: bool, passages: bool) -> None:
+    """Copy groups: articles that are one text in several outlets, who had it first, and
+    what each version adds or leaves out."""
+    groups = obj.open().copies()
+    if as_json:
+        click.echo(to_json([g.as_dict() for g in groups]))
+        return
+    if not groups:
+        click.echo("no copies found")
+        return
+    for g in groups:
+        first = g.first or f"unknown ({g.first_reason})"
+        click.echo(click.style(f"{g.id}: {len(g.articles)} articles, first: {first}", bold=True))
+        for m in g.members:
+            click.echo("  " + _member_line(g, m))
+            if passages:
+                for p in m.added:
+                    click.echo(f"      + {_clip(p.text, 150)}")
+                for p in m.missing:
+                    click.echo(f"      - {_clip(p.text, 150)}")
+        click.echo("")
+
+
+@cli.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@click.pass_obj
+@library_errors
+def remove(obj: Context, article_ids: tuple[str, ...]) -> None:
+    """Delete articles (all their versions); their copies are regrouped and redated."""
+    n = obj.open().remove(article_ids)
+    click.echo(f"removed {n} article{'s' if n != 1 else ''}")
 
 
 @cli.command()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from .article import Article, RawArticle, Rejection
+from .article import Article, PublishedDate, RawArticle, Rejection
 from .clean import clean, derive_title
+from .copies.signature import signature
 from .dates import date_article
 from .errors import InputRejected
 from .language import detect_language
@@ -41,7 +42,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         title, title_source = cleaned.title, "first line"
     else:
         title, title_source = derive_title(sentences), "derived"
-    return redate(Article(
+    article = redate(Article(
         id=raw.id or "",
         title=" ".join(title.split()),
         text=cleaned.text,
@@ -63,13 +64,15 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         format=raw.format,
         encoding=raw.encoding,
     ))
+    return article.evolve(minhash=signature(article.text).astype("<u4").tobytes())
 
 
-def redate(article: Article) -> Article:
-    """The article with its date mentions computed, and its publication date inferred from
-    its text when it has none of its own (an earlier inference is redone, not trusted)."""
+def redate(article: Article, copy_date: PublishedDate | None = None) -> Article:
+    """The article with its date mentions computed, and its publication date inferred when
+    it has none of its own: from its dated copies (``copy_date``) if it has any, else from
+    its text. An earlier inference is redone, not trusted."""
     own = article.published if article.published and not article.published.inferred else None
-    published, mentions = date_article(article.text, own, article.language, article.sentences,
+    published, mentions = date_article(article.text, own or copy_date, article.language, article.sentences,
                                        [r.text for r in article.removed])
     return article.evolve(published=published, dates=tuple(mentions))
 

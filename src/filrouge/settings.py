@@ -56,11 +56,21 @@ class CleanSettings:
 
 
 @dataclass(frozen=True)
+class CopySettings:
+    candidate_similarity: float = 0.1
+    min_jaccard: float = 0.2
+    min_containment: float = 0.4
+    passage_min_words: int = 8
+    passage_max_articles: int = 50
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
+    copies: CopySettings = field(default_factory=CopySettings)
 
     @classmethod
     def load(
@@ -88,6 +98,7 @@ class Settings:
         ing = data["ingest"]
         lang = data["language"]
         cl = data["clean"]
+        cp = data["copies"]
         _check(ing["max_file_mb"] > 0, "ingest.max_file_mb must be a positive number of MB")
         _check(ing["workers"] >= 0, "ingest.workers must be 0 (one per core) or more")
         _check(ing["batch_size"] >= 1, "ingest.batch_size must be at least 1")
@@ -97,6 +108,10 @@ class Settings:
             f"clean.sentence_splitter must be one of {', '.join(SPLITTERS)}",
         )
         _check(0 < cl["repeat_similarity"] <= 1, "clean.repeat_similarity must be in (0, 1]")
+        for key in ("candidate_similarity", "min_jaccard", "min_containment"):
+            _check(0 <= cp[key] <= 1, f"copies.{key} must be between 0 and 1")
+        _check(cp["passage_min_words"] >= 3, "copies.passage_min_words must be at least 3")
+        _check(cp["passage_max_articles"] >= 2, "copies.passage_max_articles must be at least 2")
         _check(bool(lang["supported"]), "language.supported must name at least one language")
         return cls(
             store=StoreSettings(path=str(st["path"]), busy_timeout=float(st["busy_timeout"])),
@@ -113,6 +128,13 @@ class Settings:
                 repeat_min_words=int(cl["repeat_min_words"]),
                 repeat_similarity=float(cl["repeat_similarity"]),
                 title_max_words=int(cl["title_max_words"]),
+            ),
+            copies=CopySettings(
+                candidate_similarity=float(cp["candidate_similarity"]),
+                min_jaccard=float(cp["min_jaccard"]),
+                min_containment=float(cp["min_containment"]),
+                passage_min_words=int(cp["passage_min_words"]),
+                passage_max_articles=int(cp["passage_max_articles"]),
             ),
         )
 

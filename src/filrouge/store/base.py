@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
-from typing import Literal
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Literal, Self
 
-from ..article import Article, Rejection
+import numpy as np
+
+from ..article import Article, PublishedDate, Rejection
 
 PutStatus = Literal["new", "version", "unchanged"]
 
@@ -40,6 +43,10 @@ class Store(ABC):
         """Current versions, by publication date (undated last), then id."""
 
     @abstractmethod
+    def ids(self) -> list[str]:
+        """Ids of the current articles, in the order of ``iter_articles``."""
+
+    @abstractmethod
     def count(self) -> int: ...
 
     @abstractmethod
@@ -61,9 +68,68 @@ class Store(ABC):
         """Full-text search: (article id, BM25 score; lower is better)."""
 
     @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction; writes inside it (and nested transactions) commit together."""
+
+    @abstractmethod
+    def delete(self, article_id: str) -> None:
+        """Remove an article and its earlier versions; raises NotFound."""
+
+    @abstractmethod
+    def published_dates(self, article_ids: Iterable[str]) -> dict[str, PublishedDate | None]:
+        """Publication date (or None) of each stored article of ``article_ids``."""
+
+    @abstractmethod
+    def texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The cleaned text of each stored article of ``article_ids``."""
+
+    # ------------------------------------------------------------------ copy index
+    # Kept in the store so it survives restarts; filrouge.copies.CopyIndex is its one user.
+    @abstractmethod
+    def copy_signature(self, article_id: str) -> tuple[int, np.ndarray, list[tuple[int, int]]] | None:
+        """(index version, MinHash signature, [(sentence fingerprint, sentence)]) or None."""
+
+    @abstractmethod
+    def copy_index(self, article_id: str, version: int, signature: np.ndarray, keys: Sequence[int],
+                   passages: Sequence[tuple[int, int]]) -> None: ...
+
+    @abstractmethod
+    def copy_unindex(self, article_id: str, keys: Sequence[int]) -> None:
+        """Remove an article's bands, fingerprints, signature, links and group entry."""
+
+    @abstractmethod
+    def copy_candidates(self, keys: Sequence[int], exclude: str | None = None) -> list[tuple[str, np.ndarray]]:
+        """(id, signature) of indexed articles sharing at least one of the band ``keys``."""
+
+    @abstractmethod
+    def copy_unindexed(self, version: int) -> list[str]: ...
+
+    @abstractmethod
+    def copy_link(self, article_id: str, links: Iterable[tuple[str, float, float]]) -> None: ...
+
+    @abstractmethod
+    def copy_links(self, article_ids: Iterable[str]) -> list[tuple[str, str, float, float]]: ...
+
+    @abstractmethod
+    def set_copy_groups(self, groups: dict[str, str | None]) -> None: ...
+
+    @abstractmethod
+    def copy_group(self, article_id: str) -> str | None: ...
+
+    @abstractmethod
+    def copy_group_members(self, grp: str) -> list[str]: ...
+
+    @abstractmethod
+    def copy_groups(self) -> dict[str, list[str]]: ...
+
+    @abstractmethod
+    def passage_matches(self, article_id: str) -> list[tuple[int, str, int]]:
+        """(sentence, other article, its sentence) for each sentence found elsewhere."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,7 +12,8 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from ..article import Article, DateMention, PublishedDate, Rejection, Removed
 from ..errors import NotFound, StoreError
 from .base import PutStatus, Store
+from .sqlite_copies import SQLiteCopies
 
 _COLUMNS = (
     "id", "version", "content_hash", "title", "text", "raw", "language", "published_value",
@@ -40,14 +42,15 @@ def migrations() -> list[tuple[int, str]]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteCopies, Store):
     """``SQLiteStore("filrouge.db")``: opens (or creates and migrates) the database file."""
 
     def __init__(self, path: str | Path, busy_timeout: float = 60.0) -> None:
         self.path = str(path)
+        self._depth = 0
         deadline = time.monotonic() + busy_timeout
         while True:
             try:
@@ -84,22 +87,38 @@ class SQLiteStore(Store):
             )
         if current == latest:
             return
-        self._begin()
-        try:
+        with self.transaction():
             current = self.db.execute("PRAGMA user_version").fetchone()[0]  # another process?
             for version, sql in known:
                 if version > current:
                     for statement in _statements(sql):
                         self.db.execute(statement)
                     self.db.execute(f"PRAGMA user_version = {version}")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     @property
     def schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; a transaction inside another joins it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
 
     def _begin(self) -> None:
         # BEGIN IMMEDIATE can still report "locked" past the timeout under heavy contention
@@ -120,8 +139,7 @@ class SQLiteStore(Store):
         if not batch:
             return []
         statuses: list[PutStatus] = []
-        self._begin()
-        try:
+        with self.transaction():
             now = _now()
             for art in batch:
                 row = self.db.execute(
@@ -141,10 +159,6 @@ class SQLiteStore(Store):
                     )
                     self._update(art.evolve(version=row[1] + 1, ingested_at=now))
                     statuses.append("version")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return statuses
 
     def _values(self, art: Article) -> tuple[Any, ...]:
@@ -166,8 +180,7 @@ class SQLiteStore(Store):
         )
 
     def update_derived(self, articles: Iterable[Article]) -> None:
-        self._begin()
-        try:
+        with self.transaction():
             derived = ("published_value", "published_granularity", "published_source",
                        "published_inferred", "data")
             sets = ", ".join(f"{c} = ?" for c in derived)
@@ -175,10 +188,6 @@ class SQLiteStore(Store):
                 row = dict(zip(_COLUMNS, self._values(art)))
                 self.db.execute(f"UPDATE articles SET {sets} WHERE id = ? AND version = ?",
                                 (*(row[c] for c in derived), art.id, art.version))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def _insert(self, art: Article) -> None:
         marks = ", ".join("?" for _ in _COLUMNS)
@@ -235,6 +244,10 @@ class SQLiteStore(Store):
         for row in cur:
             yield self._article(row)
 
+    def ids(self) -> list[str]:
+        rows = self.db.execute("SELECT id FROM articles ORDER BY published_value IS NULL, published_value, id")
+        return [r[0] for r in rows]
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -261,29 +274,19 @@ class SQLiteStore(Store):
         if not batch:
             return
         now = _now()
-        self._begin()
-        try:
+        with self.transaction():
             self.db.executemany(
                 "INSERT INTO rejected (path, line, reason, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (path, line) DO UPDATE SET reason = excluded.reason, last_seen = excluded.last_seen",
                 [(r.path, -1 if r.line is None else r.line, r.reason, now, now) for r in batch],
             )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def clear_rejections(self, places: Iterable[tuple[str, int | None]]) -> None:
         batch = [(p, -1 if line is None else line) for p, line in places]
         if not batch:
             return
-        self._begin()
-        try:
+        with self.transaction():
             self.db.executemany("DELETE FROM rejected WHERE path = ? AND line = ?", batch)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def rejections(self) -> list[Rejection]:
         rows = self.db.execute("SELECT path, line, reason FROM rejected ORDER BY path, line").fetchall()
