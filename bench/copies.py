@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -72,20 +72,10 @@ def score(gold: copygen.Gold, predicted: set[frozenset[str]]) -> dict:
 
 
 def _components(edges: list[tuple[str, str]]) -> list[set[str]]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = copygen.UnionFind()
     for a, b in edges:
-        parent[find(a)] = find(b)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for x in list(parent):
-        groups[find(x)].add(x)
-    return list(groups.values())
+        sets.union(a, b)
+    return list(sets.groups().values())
 
 
 def quality(args: argparse.Namespace) -> dict:

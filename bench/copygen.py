@@ -134,6 +134,28 @@ def label_originals(originals: list[dict]) -> tuple[list[tuple[str, str]], set[f
     return copies, grey, hard
 
 
+class UnionFind:
+    """Disjoint sets of ids: ``union`` two, ``groups()`` maps each root to its members."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent.setdefault(x, x) != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def groups(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for x in list(self.parent):
+            out[self.find(x)].add(x)
+        return out
+
+
 def make_copy(article: dict, rng: random.Random, pool: list[dict], vocab: list[str]) -> tuple[dict, list[str]]:
     """One outlet's version of ``article``, and the list of what was done to it."""
     lang = "fr" if article.get("language") == "fr" else "en"
@@ -218,16 +240,10 @@ def build(seed: int, half: int | None = None, sets: Iterable[str] = SETS) -> Gol
         vocab_by_lang[a.get("language") or "en"] += a["text"].split()[:200]
     copies, grey, hard = label_originals(originals)
     gold = Gold(unlabelled=grey, hard_negatives=hard)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets_ = UnionFind()
+    find = sets_.find
     for a, b in copies:
-        parent[find(a)] = find(b)
+        sets_.union(a, b)
     for a in originals:
         gold.records.append({k: a[k] for k in ("id", "title", "text", "language", "published", "url") if k in a})
     for a in originals:
@@ -237,12 +253,10 @@ def build(seed: int, half: int | None = None, sets: Iterable[str] = SETS) -> Gol
             rec["id"] = f"{a['id']}~copy{k + 1}"
             gold.records.append(rec)
             gold.transforms[rec["id"]] = done
-            parent[find(rec["id"])] = find(a["id"])
+            sets_.union(rec["id"], a["id"])
     for a in originals:
         find(a["id"])
-    members: dict[str, set[str]] = defaultdict(set)
-    for x in list(parent):
-        members[find(x)].add(x)
+    members = sets_.groups()
     gold.groups = [g for g in members.values() if len(g) >= 2]
     # Labels of original pairs carry over to their groups (copies included): two groups
     # with a grey pair between them are unlabelled as a whole, since grouping is

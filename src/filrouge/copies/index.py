@@ -33,7 +33,7 @@ class CopyIndex:
         self.settings = settings
         # Shingles of recently indexed articles: a wire story's new copy is checked against
         # every earlier copy, and those were indexed recently.
-        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent: OrderedDict[str, tuple[bytes, np.ndarray]] = OrderedDict()
         self._cache_size = cache_size
 
     def add(self, article: Article) -> set[str]:
@@ -51,7 +51,8 @@ class CopyIndex:
             self.store.copy_index(article.id, sig.INDEX_VERSION, signature, keys, passages)
             self.store.copy_link(article.id, links)
             if links or shingles is not None:
-                self._remember(article.id, shingles if shingles is not None else sig.shingles(article.text))
+                self._remember(article.id, signature,
+                               shingles if shingles is not None else sig.shingles(article.text))
             touched |= {article.id, *(other for other, _, _ in links)}
             return self.regroup(touched)
 
@@ -78,13 +79,16 @@ class CopyIndex:
         """(other id, jaccard, containment) of each indexed article that is a copy of
         ``text``: candidates share a band, pass the estimate from their signatures, then
         the exact check on the two texts' shingles."""
-        candidates = [other for other, s in self.store.copy_candidates(keys, exclude=article_id)
-                      if sig.estimate(signature, s) >= self.settings.candidate_similarity]
+        close = {other: s.tobytes() for other, s in self.store.copy_candidates(keys, exclude=article_id)
+                 if sig.estimate(signature, s) >= self.settings.candidate_similarity}
+        candidates = list(close)
         if not candidates:
             return []
         if shingles is None:
             shingles = sig.shingles(text)
-        known = {c: self._recent[c] for c in candidates if c in self._recent}
+        # A cached entry counts only if it was made from the text the store has now (same
+        # signature): another process may have stored a new version meanwhile.
+        known = {c: self._recent[c][1] for c in candidates if c in self._recent and self._recent[c][0] == close[c]}
         texts = self.store.texts([c for c in candidates if c not in known])
         out = []
         for other in sorted(candidates):
@@ -94,8 +98,8 @@ class CopyIndex:
                 out.append((other, round(j, 4), round(c, 4)))
         return out
 
-    def _remember(self, article_id: str, shingles: np.ndarray) -> None:
-        self._recent[article_id] = shingles
+    def _remember(self, article_id: str, signature: np.ndarray, shingles: np.ndarray) -> None:
+        self._recent[article_id] = (signature.astype("<u4").tobytes(), shingles)
         self._recent.move_to_end(article_id)
         while len(self._recent) > self._cache_size:
             self._recent.popitem(last=False)

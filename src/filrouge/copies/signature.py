@@ -66,7 +66,7 @@ _powers: list[np.ndarray] = []
 
 def _pow_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
     if not _powers or len(_powers[0]) < n:
-        m = max(n, 1 << 16)
+        m = max(n, 2 * len(_powers[0]) if _powers else 0, 1 << 16)
         tables = []
         for base in (_P, _PINV):
             t = np.full(m, base, dtype=np.uint64)
