@@ -249,13 +249,13 @@ def query(args: argparse.Namespace) -> dict:
     t = time.perf_counter()
     for text in queries[:half]:
         s = sig.signatures([sig.shingles(text)])[0]
-        found += bool(index.links("query", text, s, sig.band_keys(s)))
+        found += bool(index.links("query", text, s, sig.band_keys(s))[0])
     one = time.perf_counter() - t
     chunks = [queries[i:i + 100] for i in range(half, len(queries), 100)]
     t = time.perf_counter()
     for chunk, sigs in zip(chunks, pool.imap(_sign, chunks)):
         for text, s in zip(chunk, sigs):
-            found += bool(index.links("query", text, s, sig.band_keys(s)))
+            found += bool(index.links("query", text, s, sig.band_keys(s))[0])
     two = time.perf_counter() - t
     pool.close()
     after = _vm_rss_mb()

@@ -79,8 +79,8 @@ class Filrouge:
         the passages it shares with articles that are not its copies."""
         a = self.store.get(article_id)
         out = a.as_dict()
-        out["copy_group"] = self.store.copy_group(article_id)
         group = self.copy_group(article_id)
+        out["copy_group"] = group.id if group else None
         out["copies"] = group.as_dict() if group else None
         out["shared_passages"] = [p.as_dict() for p in self.shared_passages(article_id)]
         return out
@@ -104,7 +104,8 @@ class Filrouge:
         copies are regrouped and redated. Raises NotFound, before deleting anything, for
         an unknown id."""
         ids = list(dict.fromkeys(article_ids))
-        missing = [i for i in ids if i not in self.store.content_hashes([i])]
+        stored = self.store.content_hashes(ids)
+        missing = [i for i in ids if i not in stored]
         if missing:
             raise NotFound(f"no article with id '{missing[0]}'")
         with self.store.transaction():

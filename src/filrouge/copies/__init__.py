@@ -59,9 +59,12 @@ def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def _absent_runs(article: Article, other: Article) -> tuple[Passage, ...]:
-    """Runs of ``article``'s sentences that ``other`` does not have."""
-    theirs = _trigrams(sentence_words(other.text))
+def _text_trigrams(article: Article) -> set[tuple[str, ...]]:
+    return _trigrams(sentence_words(article.text))
+
+
+def _absent_runs(article: Article, theirs: set[tuple[str, ...]]) -> tuple[Passage, ...]:
+    """Runs of ``article``'s sentences that the text with trigrams ``theirs`` does not have."""
     runs: list[Passage] = []
     start = end = None
     for s, e in article.sentences:
@@ -80,11 +83,15 @@ def _absent_runs(article: Article, other: Article) -> tuple[Passage, ...]:
     return tuple(runs)
 
 
-def diff_passages(member: Article, reference: Article) -> tuple[tuple[Passage, ...], tuple[Passage, ...]]:
-    """(passages ``member`` adds, passages of ``reference`` it leaves out)."""
+def diff_passages(member: Article, reference: Article,
+                  reference_trigrams: set[tuple[str, ...]] | None = None,
+                  ) -> tuple[tuple[Passage, ...], tuple[Passage, ...]]:
+    """(passages ``member`` adds, passages of ``reference`` it leaves out). Pass the
+    reference's trigrams when diffing many members against one reference."""
     if member.id == reference.id:
         return (), ()
-    return _absent_runs(member, reference), _absent_runs(reference, member)
+    theirs = reference_trigrams if reference_trigrams is not None else _text_trigrams(reference)
+    return _absent_runs(member, theirs), _absent_runs(reference, _text_trigrams(member))
 
 
 def describe_group(store: Store, grp: str) -> CopyGroup:
@@ -93,10 +100,11 @@ def describe_group(store: Store, grp: str) -> CopyGroup:
     first, reason = first_member(members)
     reference = first or max(members, key=lambda a: (a.word_count, [-ord(c) for c in a.id])).id
     ref = next(a for a in members if a.id == reference)
+    ref_trigrams = _text_trigrams(ref)
     links = tuple(sorted(set(store.copy_links(ids))))
     out = []
     for a in members:
-        added, missing = diff_passages(a, ref)
+        added, missing = diff_passages(a, ref, ref_trigrams)
         out.append(CopyMember(a.id, a.title, a.source, a.published, added, missing))
     return CopyGroup(grp, tuple(ids), first, reason, reference, links, tuple(out))
 

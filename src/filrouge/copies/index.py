@@ -46,13 +46,12 @@ class CopyIndex:
                 shingles = sig.shingles(article.text)
                 signature = sig.signatures([shingles])[0]
             keys = sig.band_keys(signature)
-            links = self.links(article.id, article.text, signature, keys, shingles)
+            links, shingles = self.links(article.id, article.text, signature, keys, shingles)
             passages = sig.sentence_keys(article.text, article.sentences, self.settings.passage_min_words)
             self.store.copy_index(article.id, sig.INDEX_VERSION, signature, keys, passages)
             self.store.copy_link(article.id, links)
-            if links or shingles is not None:
-                self._remember(article.id, signature,
-                               shingles if shingles is not None else sig.shingles(article.text))
+            if shingles is not None:  # computed: by the exact check, or for want of a signature
+                self._remember(article.id, signature, shingles)
             touched |= {article.id, *(other for other, _, _ in links)}
             return self.regroup(touched)
 
@@ -71,19 +70,20 @@ class CopyIndex:
         if stored is None:
             return set()
         linked = {x for a, b, _, _ in self.store.copy_links([article_id]) for x in (a, b)}
-        self.store.copy_unindex(article_id, sig.band_keys(stored[1]))
+        self.store.copy_unindex(article_id, sig.band_keys(stored[1]), stored[2])
         return linked | {article_id}
 
     def links(self, article_id: str, text: str, signature: np.ndarray, keys: list[int],
-              shingles: np.ndarray | None = None) -> list[tuple[str, float, float]]:
+              shingles: np.ndarray | None = None) -> tuple[list[tuple[str, float, float]], np.ndarray | None]:
         """(other id, jaccard, containment) of each indexed article that is a copy of
         ``text``: candidates share a band, pass the estimate from their signatures, then
-        the exact check on the two texts' shingles."""
+        the exact check on the two texts' shingles. Also returns ``text``'s shingles, which
+        are computed only when some candidate needs the exact check (else as given)."""
         close = {other: s.tobytes() for other, s in self.store.copy_candidates(keys, exclude=article_id)
                  if sig.estimate(signature, s) >= self.settings.candidate_similarity}
         candidates = list(close)
         if not candidates:
-            return []
+            return [], shingles
         if shingles is None:
             shingles = sig.shingles(text)
         # A cached entry counts only if it was made from the text the store has now (same
@@ -96,7 +96,7 @@ class CopyIndex:
             j, c = sig.overlap_sets(shingles, theirs)
             if self.is_copy(j, c):
                 out.append((other, round(j, 4), round(c, 4)))
-        return out
+        return out, shingles
 
     def _remember(self, article_id: str, signature: np.ndarray, shingles: np.ndarray) -> None:
         self._recent[article_id] = (signature.astype("<u4").tobytes(), shingles)

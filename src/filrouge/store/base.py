@@ -94,8 +94,9 @@ class Store(ABC):
                    passages: Sequence[tuple[int, int]]) -> None: ...
 
     @abstractmethod
-    def copy_unindex(self, article_id: str, keys: Sequence[int]) -> None:
-        """Remove an article's bands, fingerprints, signature, links and group entry."""
+    def copy_unindex(self, article_id: str, keys: Sequence[int], passages: Sequence[tuple[int, int]]) -> None:
+        """Remove an article's bands (``keys``), sentence fingerprints (``passages``),
+        signature, links and group entry."""
 
     @abstractmethod
     def copy_candidates(self, keys: Sequence[int], exclude: str | None = None) -> list[tuple[str, np.ndarray]]:

@@ -252,21 +252,7 @@ class SQLiteStore(SQLiteCopies, Store):
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def content_hashes(self, ids: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        chunk: list[str] = []
-        for i in ids:
-            chunk.append(i)
-            if len(chunk) == 500:
-                out.update(self._hashes(chunk))
-                chunk = []
-        if chunk:
-            out.update(self._hashes(chunk))
-        return out
-
-    def _hashes(self, ids: list[str]) -> dict[str, str]:
-        marks = ", ".join("?" for _ in ids)
-        rows = self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", ids)
-        return dict(rows.fetchall())
+        return dict(self._select_in("SELECT id, content_hash FROM articles WHERE id IN ({marks})", ids))
 
     # ------------------------------------------------------------------ rejections
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:

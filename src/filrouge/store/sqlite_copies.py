@@ -31,12 +31,10 @@ class SQLiteCopies:
             raise NotFound(f"no article with id '{article_id}'")
         return int(row[0])
 
-    def _ids(self, rowids: Iterable[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for chunk in _chunks(list(rowids)):
-            marks = ", ".join("?" for _ in chunk)
-            out.update(self.db.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", chunk).fetchall())
-        return out
+    def _select_in(self, sql: str, ids: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (whose ``{marks}`` is an IN list) for ``ids``, 500 at a time."""
+        for chunk in _chunks(list(ids)):
+            yield from self.db.execute(sql.format(marks=", ".join("?" for _ in chunk)), chunk)
 
     # ------------------------------------------------------------------ signatures and bands
     def copy_signature(self, article_id: str) -> tuple[int, np.ndarray, list[tuple[int, int]]] | None:
@@ -63,16 +61,15 @@ class SQLiteCopies:
             self.db.executemany("INSERT OR IGNORE INTO passages (key, article, sentence) VALUES (?, ?, ?)",
                                 [(k, rowid, i) for k, i in passages])
 
-    def copy_unindex(self, article_id: str, keys: Sequence[int]) -> None:
-        """Take an article out of the index: its bands (``keys``), fingerprints, signature and
-        links. Its group is left for the caller to recompute."""
+    def copy_unindex(self, article_id: str, keys: Sequence[int], passages: Sequence[tuple[int, int]]) -> None:
+        """Take an article out of the index: its bands (``keys``), sentence fingerprints
+        (``passages``, as ``copy_signature`` gave them), signature and links. Its group is left
+        for the caller to recompute."""
         rowid = self._rowid(article_id)
-        stored = self.copy_signature(article_id)
         with self.transaction():
             self.db.executemany("DELETE FROM copy_bands WHERE key = ? AND article = ?", [(k, rowid) for k in keys])
-            if stored is not None:
-                self.db.executemany("DELETE FROM passages WHERE key = ? AND article = ? AND sentence = ?",
-                                    [(k, rowid, i) for k, i in stored[2]])
+            self.db.executemany("DELETE FROM passages WHERE key = ? AND article = ? AND sentence = ?",
+                                [(k, rowid, i) for k, i in passages])
             self.db.execute("DELETE FROM copy_signatures WHERE article = ?", (rowid,))
             self.db.execute("DELETE FROM copy_links WHERE a = ? OR b = ?", (rowid, rowid))
             self.db.execute("DELETE FROM copy_groups WHERE article = ?", (rowid,))
@@ -171,21 +168,12 @@ class SQLiteCopies:
 
     def published_dates(self, article_ids: Iterable[str]) -> dict[str, PublishedDate | None]:
         """The publication date of each stored article of ``article_ids`` (None: undated)."""
-        out: dict[str, PublishedDate | None] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ", ".join("?" for _ in chunk)
-            for i, v, g, src, inf in self.db.execute(
-                    "SELECT id, published_value, published_granularity, published_source, published_inferred "
-                    f"FROM articles WHERE id IN ({marks})", chunk):
-                out[i] = PublishedDate(v, g, src, bool(inf)) if v else None
-        return out
+        return {i: PublishedDate(v, g, src, bool(inf)) if v else None for i, v, g, src, inf in self._select_in(
+            "SELECT id, published_value, published_granularity, published_source, published_inferred "
+            "FROM articles WHERE id IN ({marks})", article_ids)}
 
     def texts(self, article_ids: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ", ".join("?" for _ in chunk)
-            out.update(self.db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk).fetchall())
-        return out
+        return dict(self._select_in("SELECT id, text FROM articles WHERE id IN ({marks})", article_ids))
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its earlier versions (the copy index is the caller's)."""
