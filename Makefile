@@ -27,6 +27,8 @@ demo: $(VENV)/.base
 	$(BIN)/filrouge --db $(DEMO_DB) ingest sample/corpus
 	$(BIN)/filrouge --db $(DEMO_DB) articles
 	$(BIN)/filrouge --db $(DEMO_DB) copies
+	$(BIN)/filrouge --db $(DEMO_DB) entities --limit 12
+	$(BIN)/filrouge --db $(DEMO_DB) quotes --speaker "Vladimir Poutine"
 	$(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise
 
 test: $(VENV)/.test
@@ -35,6 +37,7 @@ test: $(VENV)/.test
 bench: $(VENV)/.bench
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/copies.py --quality --minhash
+	$(BIN)/python bench/entities.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .hypothesis

@@ -122,3 +122,56 @@ def test_seeds_reingest_is_unchanged(seeded, seeds_dir):
     proc = run_cli("ingest", str(seeds_dir), db=seeded)
     assert proc.returncode == 0
     assert "0 stored" in proc.stdout and "5 unchanged" in proc.stdout
+
+
+# The merged entities the entities issue asks for, each with the spellings the seeds use.
+SEED_ENTITIES = {
+    "Vladimir Poutine": {"Vladimir Poutine", "Poutine", "V. Poutine", "Vladimir Vladimirovitch Poutine"},
+    "Kim Jong Un": {"Kim Jong Un", "Kim Jong-un", "Kim Jung Un", "Kim"},
+    "Sergueï Choïgou": {"Choïgou", "Sergueï Choïgu", "Sergueï Choïgo"},
+    "Sergueï Lavrov": {"Sergueï Lavrov"},
+    "Alexandre Kozlov": {"Alexandre Kozlov", "Kozlov"},
+    "Antony Blinken": {"Antony Blinken"},
+    "Xi Jinping": {"Xi Jinping"},
+    "Andreï Kozyrev": {"Andreï Kozyrev", "Andrei Kozyrev"},
+    "Vostotchny": {"Vostotchny", "Vostochny"},
+    "Pyongyang": {"Pyongyang"},
+    "Moscou": {"Moscou"},
+    "Séoul": {"Séoul"},
+    "Washington": {"Washington"},
+}
+
+
+def test_seeds_entities_merged_without_wrong_merges(seeded):
+    entities = cli_json("entities", db=seeded)
+    by_alias: dict[str, list[dict]] = {}
+    for e in entities:
+        for a in e["aliases"]:
+            by_alias.setdefault(a, []).append(e)
+    found = {}
+    for name, forms in SEED_ENTITIES.items():
+        holders = {e["id"] for f in forms for e in by_alias.get(f, [])}
+        assert len(holders) == 1, (name, holders)
+        found[name] = next(e for e in entities if e["id"] in holders)
+        assert forms <= set(found[name]["aliases"]), (name, found[name]["aliases"])
+    assert len({e["id"] for e in found.values()}) == len(SEED_ENTITIES)  # no two of them merged
+    assert found["Vladimir Poutine"]["name"] == "Vladimir Poutine"
+    assert found["Kim Jong Un"]["type"] == "PER" and found["Pyongyang"]["type"] == "LOC"
+    # Kim Jong Il is his father: never merged with him.
+    il = [e for e in entities if "Kim Jong Il" in e["aliases"]]
+    assert len(il) == 1 and il[0]["id"] != found["Kim Jong Un"]["id"] and il[0]["aliases"] == ["Kim Jong Il"]
+
+
+def test_seeds_quotes_with_their_speakers(seeded):
+    quotes = cli_json("quotes", db=seeded)
+
+    def speaker_of(start: str) -> set[str | None]:
+        return {q["speaker"] for q in quotes if q["text"].startswith(start)}
+
+    assert speaker_of("Notre état d'esprit") == {"Alexandre Kozlov"}  # in both copies
+    assert speaker_of("croissants et dangereux") == {"Antony Blinken"}
+    assert speaker_of("priorité absolue") == {"Kim Jong Un"}
+    assert speaker_of("La Russie, en tant que membre responsable") == {"Oleg Burmistrov"}
+    kozlov = cli_json("quotes", "--speaker", "Kozlov", db=seeded)
+    assert {q["article"] for q in kozlov} >= {"000_96d54eec062631c8", "001_04f073ab5417da4e"}
+    assert all(q["speaker_id"] == kozlov[0]["speaker_id"] and q["date"] for q in kozlov)

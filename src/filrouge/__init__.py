@@ -6,11 +6,11 @@ True
 """
 
 from .api import Filrouge, Progress, open
-from .article import Article, IngestReport, PublishedDate, RawArticle, Rejection, Removed
+from .article import Article, Entity, IngestReport, Mention, PublishedDate, Quote, RawArticle, Rejection, Removed
 from .settings import Settings
 
 __version__ = "0.1.0"
 __all__ = [
-    "Article", "Filrouge", "IngestReport", "Progress", "PublishedDate", "RawArticle",
-    "Rejection", "Removed", "Settings", "open",
+    "Article", "Entity", "Filrouge", "IngestReport", "Mention", "Progress", "PublishedDate", "Quote",
+    "RawArticle", "Rejection", "Removed", "Settings", "open",
 ]

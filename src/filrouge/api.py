@@ -21,13 +21,27 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Self
 
-from .article import Article, CopyGroup, DateMention, IngestReport, Passage, RawArticle, Rejection
+from .article import (
+    Article,
+    CopyGroup,
+    DateMention,
+    Entity,
+    IngestReport,
+    Passage,
+    RawArticle,
+    Rejection,
+)
 from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
 from .dates import Ref, tagger
+from .entities import extract_entities
+from .entities.index import EntityIndex, describe, quote_records
+from .entities.local import name_key
+from .entities.names import alias_table, key
+from .entities.ner import one_blas_thread
 from .errors import FilrougeError, InputRejected, NotFound
 from .ingest import from_record, list_files, read_file
-from .pipeline import process_safe, redate
+from .pipeline import process_batch, redate
 from .settings import Settings
 from .store import Store, open_store
 
@@ -43,6 +57,7 @@ class Progress:
 
 
 _CHUNK = 16
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 _CHUNK_BYTES = 100_000
 
 
@@ -54,6 +69,7 @@ class Filrouge:
         self.path = str(path or os.environ.get("FILROUGE_DB") or self.settings.store.path)
         self.store: Store = open_store(self.path, busy_timeout=self.settings.store.busy_timeout)
         self.copy_index = CopyIndex(self.store, self.settings.copies)
+        self.entity_index = EntityIndex(self.store)
 
     # ------------------------------------------------------------------ reading
     def articles(self) -> list[Article]:
@@ -83,7 +99,67 @@ class Filrouge:
         out["copy_group"] = group.id if group else None
         out["copies"] = group.as_dict() if group else None
         out["shared_passages"] = [p.as_dict() for p in self.shared_passages(article_id)]
+        canonical = self.store.article_entities(article_id)
+        known = {e.id: e for e in describe(self.store, sorted(set(canonical.values())))}
+        for m in out["entities"] + out["other_entities"]:
+            m["entity_id"] = canonical.get((m.get("field", "text"), m["start"]))
+            ent = known.get(m["entity_id"])
+            if ent is not None:
+                # The entity's name and type, from all its mentions in the corpus (the model
+                # may type one mention of a place as a person); the mention's own type stays.
+                m["name"], m["mention_type"], m["type"] = ent.name, m["type"], ent.type
+        speakers = self.store.article_quote_speakers(article_id)
+        for q in out["quotes"]:
+            q["speaker_id"] = speakers.get(q["start"])
         return out
+
+    # ------------------------------------------------------------------ entities and quotes
+    def entities(self, etype: str | None = None) -> list[Entity]:
+        """Canonical entities (of one type if given), most mentioned first."""
+        if etype is not None and etype not in ENTITY_TYPES:
+            raise FilrougeError(f"unknown entity type '{etype}': use one of {', '.join(ENTITY_TYPES)}")
+        found = [e for e in describe(self.store, etype=etype) if etype is None or e.type == etype]
+        return sorted(found, key=lambda e: (-e.mentions, e.id))
+
+    def entity(self, name_or_id: str) -> dict[str, Any]:
+        """One entity: aliases with counts, articles, dates, co-occurring entities and its
+        quotations. Found by id (merged ids redirect), by any of its names or spellings."""
+        eid = self.find_entity(name_or_id)
+        if eid is None:
+            raise NotFound(f"no entity '{name_or_id}' (filrouge entities lists them)")
+        ent = describe(self.store, [eid])[0]
+        out = ent.as_dict()
+        co = self.store.entity_cooccurring(eid)
+        names = {e.id: e for e in describe(self.store, [o for o, _ in co])}
+        out["cooccurring"] = [{"id": o, "name": names[o].name, "type": names[o].type, "articles": n}
+                              for o, n in co if o in names]
+        out["quotes"] = quote_records(self.store, [eid])
+        return out
+
+    def find_entity(self, name_or_id: str) -> str | None:
+        """The canonical id of an entity given its id, an old (merged) id or a name."""
+        eid = self.store.entity_resolve(name_or_id.strip())
+        if eid is not None:
+            return eid
+        entry = alias_table().get(key(name_or_id))
+        if entry is not None and self.store.entity_resolve(entry.id):
+            return self.store.entity_resolve(entry.id)
+        probes = [(name_key(name_or_id, t), t, kind) for t in ENTITY_TYPES for kind in ("name", "part")]
+        found = self.store.entity_find(probes)
+        hits = [e for p in probes for e in found.get(p, [])]
+        if not hits:
+            return None
+        counts = self.store.entity_mention_counts(hits)
+        return max(hits, key=lambda e: counts.get(e, 0))
+
+    def quotes(self, speaker: str | None = None) -> list[dict[str, Any]]:
+        """Quotations in date order; with ``speaker`` (a name or id), only theirs."""
+        if speaker is None:
+            return quote_records(self.store)
+        eid = self.find_entity(speaker)
+        if eid is None:
+            raise NotFound(f"no entity '{speaker}' (filrouge entities --type PER lists people)")
+        return quote_records(self.store, [eid])
 
     # ------------------------------------------------------------------ copies
     def copies(self) -> list[CopyGroup]:
@@ -152,14 +228,19 @@ class Filrouge:
     # ------------------------------------------------------------------ enrichment
     def enrich(self, on_progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
         """Recompute what later stages derive for every stored article: date mentions and
-        inferred publication dates (after an upgrade of the temporal grammar), and the copy
-        index for articles stored before it existed. Returns the number of articles done.
-        Articles are read a batch at a time, so memory stays flat."""
+        inferred publication dates (after an upgrade of the temporal grammar), entities and
+        quotations (after an upgrade of their rules), and the copy index for articles stored
+        before it existed. Returns the number of articles done. Articles are read a batch at
+        a time, so memory stays flat."""
         ids = self.store.ids()
         total = len(ids)
         done = 0
         for k in range(0, total, batch):
-            self.store.update_derived([redate(self.store.get(i)) for i in ids[k:k + batch]])
+            articles = extract_entities([redate(self.store.get(i)) for i in ids[k:k + batch]])
+            with self.store.transaction():
+                self.store.update_derived(articles)
+                for a in articles:
+                    self.entity_index.add(a)
             done = min(total, k + batch)
             if on_progress:
                 on_progress(done, total)
@@ -261,15 +342,20 @@ class Filrouge:
         """Skip what is stored unchanged, then clean the rest (in worker processes if asked)."""
         todo = self._changed(items, report)
         if not parallel:
+            chunk: list[RawArticle | Rejection] = []
             for raw in todo:
-                yield raw if isinstance(raw, Rejection) else process_safe(raw, self.settings)
+                chunk.append(raw)
+                if len(chunk) >= _CHUNK:
+                    yield from process_batch(chunk, self.settings)
+                    chunk = []
+            yield from process_batch(chunk, self.settings)
             return
         workers = self.settings.ingest.worker_count
         ctx = get_context("fork") if os.name == "posix" else get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                  initargs=(self.settings,)) as pool:
             pending: deque[Any] = deque()
-            chunk: list[RawArticle | Rejection] = []
+            chunk = []
             chunk_bytes = 0
             for raw in todo:
                 chunk.append(raw)
@@ -315,7 +401,10 @@ class Filrouge:
             return
         with self.store.transaction():
             statuses = self.store.put_many(batch)
-            self._index_copies(a for a, st in zip(batch, statuses) if st != "unchanged")
+            changed = [a for a, st in zip(batch, statuses) if st != "unchanged"]
+            self._index_copies(changed)
+            for a in changed:
+                self.entity_index.add(a)
         for art, status in zip(batch, statuses):
             if status == "new":
                 report.new += 1
@@ -359,12 +448,13 @@ _WORKER_SETTINGS: Settings | None = None
 def _init_worker(settings: Settings) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = settings
+    one_blas_thread()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and commits
 
 
 def _work(chunk: list[RawArticle | Rejection]) -> list[Article | Rejection]:
     assert _WORKER_SETTINGS is not None
-    return [r if isinstance(r, Rejection) else process_safe(r, _WORKER_SETTINGS) for r in chunk]
+    return process_batch(chunk, _WORKER_SETTINGS)
 
 
 def open(path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Filrouge:

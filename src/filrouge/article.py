@@ -90,6 +90,90 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A name in an article: ``field[start:end]``, where ``field`` is ``text`` (the article
+    text), ``title``, or ``caption:N`` (the N-th piece cleaning removed as a photo caption);
+    its type (PER, LOC, ORG, MISC); the index of its sentence in the text (-1 elsewhere); and
+    ``local``, the article-local entity it names (mentions of one person in one article share
+    it). ``entity``, the canonical entity id, is set by the entity index."""
+
+    text: str
+    start: int
+    end: int
+    type: str
+    sentence: int
+    local: int
+    entity: str | None = None
+    field: str = "text"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "type": self.type,
+                "sentence": self.sentence, "local": self.local, "entity_id": self.entity,
+                "field": self.field}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mention:
+        return cls(d["text"], d["start"], d["end"], d["type"], d["sentence"], d["local"], d.get("entity_id"),
+                   d.get("field", "text"))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: direct (between quote marks) or reported ("a affirmé que ..."), with its
+    speaker as the text names them (``speaker``: the words, ``speaker_local``: the
+    article-local entity) when it does; ``speaker_id`` is the canonical entity, set by the
+    entity index. ``fragment`` marks a few quoted words inside a sentence of reported speech."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    direct: bool
+    speaker: str | None = None
+    speaker_local: int | None = None
+    cue: str | None = None
+    fragment: bool = False
+    speaker_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "sentence": self.sentence,
+                "direct": self.direct, "speaker": self.speaker, "speaker_local": self.speaker_local,
+                "cue": self.cue, "fragment": self.fragment, "speaker_id": self.speaker_id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quote:
+        return cls(d["text"], d["start"], d["end"], d["sentence"], d["direct"], d.get("speaker"),
+                   d.get("speaker_local"), d.get("cue"), bool(d.get("fragment")), d.get("speaker_id"))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity: every spelling of one person, place, organisation or event.
+
+    ``name`` is its most complete frequent form; ``aliases`` are (spelling, mentions) pairs,
+    most frequent first; ``first``/``last`` are the earliest and latest publication dates of
+    its articles."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[tuple[str, int], ...] = ()
+    articles: tuple[str, ...] = ()
+    first: str | None = None
+    last: str | None = None
+
+    @property
+    def mentions(self) -> int:
+        return sum(n for _, n in self.aliases)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "type": self.type,
+                "aliases": [a for a, _ in self.aliases], "articles": list(self.articles),
+                "alias_counts": dict(self.aliases), "mentions": self.mentions,
+                "first": self.first, "last": self.last}
+
+
+@dataclass(frozen=True)
 class Removed:
     """A piece of the input that cleaning took out, and why."""
 
@@ -168,6 +252,8 @@ class Article:
     encoding: str = "utf-8"
     ingested_at: str | None = None
     dates: tuple[DateMention, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     # The MinHash signature of the text (copies.signature), computed where the article was
     # processed (a worker) so the copy index only looks it up; not stored with the record.
     minhash: bytes | None = field(default=None, compare=False, repr=False)
@@ -200,7 +286,18 @@ class Article:
                 "raw": self.raw,
                 "removed": [r.as_dict() for r in self.removed],
                 "dates": [m.as_dict() for m in self.dates],
-                "entities": [],
+                # "name" is the mention's own spelling here; Filrouge.show puts the
+                # canonical entity's display name there (and keeps the spelling in "text").
+                "entities": [{"entity_id": m.entity, "name": m.text, "type": m.type,
+                              "start": m.start, "end": m.end, "text": m.text,
+                              "sentence": m.sentence, "local": m.local}
+                             for m in self.mentions if m.field == "text"],
+                # Names in the title and in removed photo captions (offsets into those).
+                "other_entities": [{"entity_id": m.entity, "name": m.text, "type": m.type,
+                                    "start": m.start, "end": m.end, "text": m.text, "field": m.field,
+                                    "local": m.local}
+                                   for m in self.mentions if m.field != "text"],
+                "quotes": [q.as_dict() for q in self.quotes],
                 "copy_group": None,
                 "author": self.author,
                 "title_source": self.title_source,
@@ -227,6 +324,11 @@ class Article:
         kw["sentences"] = tuple(tuple(s) for s in d.get("sentences", ()))
         kw["warnings"] = tuple(d.get("warnings", ()))
         kw["dates"] = tuple(DateMention.from_dict(m) for m in d.get("dates", ()))
+        kw["mentions"] = tuple(
+            Mention(m.get("text", m["name"]), m["start"], m["end"], m["type"], m.get("sentence", -1),
+                    m.get("local", 0), m.get("entity_id"), m.get("field", "text"))
+            for m in (*d.get("other_entities", ()), *d.get("entities", ())))
+        kw["quotes"] = tuple(Quote.from_dict(q) for q in d.get("quotes", ()))
         return cls(**kw)
 
     def evolve(self, **changes: Any) -> Article:

@@ -172,6 +172,21 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
         lines.append(click.style(f"date mentions ({len(a.dates)}):", bold=True))
         lines += ["  " + _mention_line(m) for m in a.dates]
         lines.append("")
+    data = fr.show(article_id)
+    if data["entities"]:
+        names: dict[str, tuple[str, str, int]] = {}
+        for m in data["entities"] + data["other_entities"]:
+            eid = m["entity_id"] or m["text"]
+            name, etype, n = names.get(eid, (m["name"], m["type"], 0))
+            names[eid] = (name, etype, n + 1)
+        lines.append(click.style(f"entities ({len(names)}):", bold=True))
+        lines += [f"  {etype:<4} {name} ({n})  [{eid}]" for eid, (name, etype, n) in
+                  sorted(names.items(), key=lambda kv: (-kv[1][2], kv[1][0]))]
+        lines.append("")
+    if data["quotes"]:
+        lines.append(click.style(f"quotations ({len(data['quotes'])}):", bold=True))
+        lines += ["  " + _quote_line(q["text"], q["speaker"], q["direct"]) for q in data["quotes"]]
+        lines.append("")
     group = fr.copy_group(article_id)
     if group:
         lines.append(click.style(f"copy group {group.id} ({len(group.articles)} articles):", bold=True))
@@ -190,6 +205,11 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
     if show_raw:
         lines += ["", click.style("raw:", bold=True), a.raw]
     click.echo("\n".join(lines))
+
+
+def _quote_line(text: str, speaker: str | None, direct: bool) -> str:
+    said = f"{speaker or '(speaker not named)'}: "
+    return said + (f"« {_clip(text, 140)} »" if direct else f"(reported) {_clip(text, 140)}")
 
 
 def _clip(text: str, n: int) -> str:
@@ -240,6 +260,76 @@ def copies(obj: Context, as_json: bool, passages: bool) -> None:
                 for p in m.missing:
                     click.echo(f"      - {_clip(p.text, 150)}")
         click.echo("")
+
+
+@cli.command()
+@click.option("--type", "etype", type=click.Choice(["PER", "LOC", "ORG", "MISC"], case_sensitive=False),
+              help="Only entities of this type.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the N most mentioned.")
+@json_option
+@click.pass_obj
+@library_errors
+def entities(obj: Context, etype: str | None, limit: int | None, as_json: bool) -> None:
+    """Canonical entities (people, places, organisations, events), every spelling merged,
+    most mentioned first."""
+    found = obj.open().entities(etype.upper() if etype else None)[:limit]
+    if as_json:
+        click.echo(to_json([e.as_dict() for e in found]))
+        return
+    if not found:
+        click.echo("no entities found")
+        return
+    for e in found:
+        others = [a for a, _ in e.aliases if a != e.name]
+        dates = f"{e.first or '?'} → {e.last or '?'}" if e.first or e.last else "undated"
+        line = f"{e.type:<4} {click.style(e.name, bold=True)}  [{e.id}]  {e.mentions} mentions, " \
+               f"{len(e.articles)} article{'s' if len(e.articles) != 1 else ''}, {dates}"
+        click.echo(line + (f"\n       also: {', '.join(others)}" if others else ""))
+
+
+@cli.command()
+@click.argument("name_or_id")
+@json_option
+@click.pass_obj
+@library_errors
+def entity(obj: Context, name_or_id: str, as_json: bool) -> None:
+    """One entity, by id or any of its names: aliases, articles, co-occurring entities, quotations."""
+    e = obj.open().entity(name_or_id)
+    if as_json:
+        click.echo(to_json(e))
+        return
+    click.echo(click.style(f"{e['name']}", bold=True) + f"  {e['type']}  [{e['id']}]")
+    click.echo(f"{e['mentions']} mentions in {len(e['articles'])} articles, {e['first'] or '?'} → {e['last'] or '?'}")
+    click.echo("aliases: " + ", ".join(f"{a} ({n})" for a, n in e["alias_counts"].items()))
+    click.echo("articles: " + ", ".join(e["articles"]))
+    if e["cooccurring"]:
+        click.echo("named with: " + ", ".join(f"{c['name']} ({c['articles']})" for c in e["cooccurring"]))
+    if e["quotes"]:
+        click.echo(click.style(f"quotations ({len(e['quotes'])}):", bold=True))
+        for q in e["quotes"]:
+            click.echo(f"  {q['date'] or 'undated'}  {q['article']}  " + _quote_line(q["text"], None, q["direct"])
+                       .removeprefix("(speaker not named): "))
+
+
+@cli.command()
+@click.option("--speaker", metavar="NAME", help="Only what this person (or organisation) said: a name or an id.")
+@click.option("--direct", "direct_only", is_flag=True, help="Only direct quotations (between quote marks).")
+@json_option
+@click.pass_obj
+@library_errors
+def quotes(obj: Context, speaker: str | None, direct_only: bool, as_json: bool) -> None:
+    """Quotations with their speakers, in date order."""
+    found = obj.open().quotes(speaker)
+    if direct_only:
+        found = [q for q in found if q["direct"]]
+    if as_json:
+        click.echo(to_json(found))
+        return
+    if not found:
+        click.echo("no quotations found")
+        return
+    for q in found:
+        click.echo(f"{q['date'] or 'undated'}  {q['article']}  " + _quote_line(q["text"], q["speaker"], q["direct"]))
 
 
 @cli.command()
@@ -354,6 +444,41 @@ def eval_timex(folder: str, lang: str, part: str, show_errors: bool, as_json: bo
     if show_errors:
         for e in errors:
             click.echo(f"{e['doc']}\t{e['kind']}\t" + "\t".join(f"{k}={v}" for k, v in e.items() if k not in ("doc", "kind")))
+
+
+@eval_group.command(name="entities")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--corpus", type=click.Path(exists=True), metavar="DIR",
+              help="The articles the gold file annotates (default: the corpus folder beside the gold's folder).")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every missed, spurious and mistyped mention.")
+@json_option
+@library_errors
+def eval_entities(gold: str, corpus: str | None, show_errors: bool, as_json: bool) -> None:
+    """Score entities and quotations against a gold file (sample/gold/entities.json): NER
+    precision and recall per type, alias-merge BCubed, quotation and speaker accuracy. The
+    corpus is ingested into a fresh temporary database."""
+    from .entities.evaluate import evaluate
+
+    r = evaluate(gold, corpus)
+    errors = r.pop("errors")
+    if as_json:
+        if show_errors:
+            r["errors"] = errors
+        click.echo(to_json(r))
+        return
+    click.echo(f"{r['articles']} articles, {r['gold_mentions']} gold and {r['system_mentions']} system mentions")
+    click.echo(f"{'NER':<10} {'P':>6} {'R':>6} {'F1':>6}   (exact span and type)")
+    for t, v in r["ner"].items():
+        click.echo(f"{t:<10} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f}   ({v['gold']} gold)")
+    b = r["merge"]
+    click.echo(f"alias merge BCubed (over matched mentions): P {b['precision']:.3f}  R {b['recall']:.3f}  "
+               f"F1 {b['f1']:.3f}   ({b['mentions']} mentions, {b['gold_entities']} gold entities)")
+    q = r["quotes"]
+    click.echo(f"quotations: P {q['precision']:.3f}  R {q['recall']:.3f}  F1 {q['f1']:.3f}   "
+               f"speaker accuracy {q['speaker_accuracy']:.3f} over {q['matched']} found")
+    if show_errors:
+        for e in errors:
+            click.echo("\t".join(str(v) for v in e.values()))
 
 
 def main() -> None:

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from .article import Article, PublishedDate, RawArticle, Rejection
 from .clean import clean, derive_title
 from .copies.signature import signature
 from .dates import date_article
+from .entities import extract_entities
 from .errors import InputRejected
 from .language import detect_language
 from .settings import Settings
@@ -87,6 +88,32 @@ def process_safe(raw: RawArticle, settings: Settings) -> Article | Rejection:
         return Rejection(raw.path, "text is nested too deeply to process", raw.line)
 
 
-def process_many(raws: Iterable[RawArticle], settings: Settings) -> Iterator[Article | Rejection]:
+def process_batch(items: Sequence[RawArticle | Rejection], settings: Settings) -> list[Article | Rejection]:
+    """``process_safe`` over a batch, then entities and quotes for the whole batch at once
+    (the model is fastest on batches). Rejections pass through."""
+    done = [r if isinstance(r, Rejection) else process_safe(r, settings) for r in items]
+    articles = [a for a in done if isinstance(a, Article)]
+    try:
+        found = iter(extract_entities(articles))
+    except Exception:  # noqa: BLE001 - one bad article must not cost the batch its entities
+        found = iter([_entities_or_warning(a) for a in articles])
+    return [next(found) if isinstance(a, Article) else a for a in done]
+
+
+def _entities_or_warning(article: Article) -> Article:
+    """An article with its entities, or without them and a warning saying why: entity
+    extraction failing never loses the article."""
+    try:
+        return extract_entities([article])[0]
+    except Exception as e:  # noqa: BLE001
+        return article.evolve(warnings=article.warnings + (f"entities not extracted: {e}",))
+
+
+def process_many(raws: Iterable[RawArticle], settings: Settings, batch: int = 16) -> Iterator[Article | Rejection]:
+    chunk: list[RawArticle | Rejection] = []
     for raw in raws:
-        yield process_safe(raw, settings)
+        chunk.append(raw)
+        if len(chunk) >= batch:
+            yield from process_batch(chunk, settings)
+            chunk = []
+    yield from process_batch(chunk, settings)

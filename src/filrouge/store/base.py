@@ -5,11 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import numpy as np
 
-from ..article import Article, PublishedDate, Rejection
+from ..article import Article, Mention, PublishedDate, Quote, Rejection
 
 PutStatus = Literal["new", "version", "unchanged"]
 
@@ -126,6 +126,58 @@ class Store(ABC):
     @abstractmethod
     def passage_matches(self, article_id: str) -> list[tuple[int, str, int]]:
         """(sentence, other article, its sentence) for each sentence found elsewhere."""
+
+    # ------------------------------------------------------------------ entities
+    @abstractmethod
+    def entity_find(self, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[str]]:
+        """The entities each (key, type, kind) leads to."""
+
+    @abstractmethod
+    def entity_create(self, hint: str, etype: str, exact: bool = False) -> str: ...
+
+    @abstractmethod
+    def entity_add_keys(self, entity: str, keys: Iterable[tuple[str, str, str]]) -> None: ...
+
+    @abstractmethod
+    def entity_merge(self, old: str, new: str) -> None: ...
+
+    @abstractmethod
+    def entity_resolve(self, entity: str) -> str | None: ...
+
+    @abstractmethod
+    def entity_types(self, entities: Iterable[str]) -> dict[str, str]: ...
+
+    @abstractmethod
+    def entity_mention_counts(self, entities: Iterable[str]) -> dict[str, int]: ...
+
+    @abstractmethod
+    def entity_seq(self, entities: Iterable[str]) -> dict[str, int]: ...
+
+    @abstractmethod
+    def entity_put_article(self, article_id: str, version: int, mentions: Sequence[tuple[Mention, str]],
+                           quotes: Sequence[tuple[Quote, str | None]]) -> None: ...
+
+    @abstractmethod
+    def entity_unindexed(self, version: int) -> list[str]: ...
+
+    @abstractmethod
+    def article_entities(self, article_id: str) -> dict[tuple[str, int], str]: ...
+
+    @abstractmethod
+    def article_quote_speakers(self, article_id: str) -> dict[int, str | None]: ...
+
+    @abstractmethod
+    def entity_aliases(self, entities: Iterable[str] | None = None, etype: str | None = None
+                       ) -> list[tuple[str, str, str, int]]: ...
+
+    @abstractmethod
+    def entity_articles(self, entities: Iterable[str] | None = None) -> list[tuple[str, str, str | None]]: ...
+
+    @abstractmethod
+    def entity_cooccurring(self, entity: str, limit: int = 20) -> list[tuple[str, int]]: ...
+
+    @abstractmethod
+    def quote_rows(self, entities: Iterable[str] | None = None) -> list[tuple[Any, ...]]: ...
 
     @abstractmethod
     def close(self) -> None: ...

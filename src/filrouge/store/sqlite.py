@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..article import Article, DateMention, PublishedDate, Rejection, Removed
+from ..article import Article, DateMention, Mention, PublishedDate, Quote, Rejection, Removed
 from ..errors import NotFound, StoreError
 from .base import PutStatus, Store
-from .sqlite_copies import SQLiteCopies
+from .sqlite_entities import SQLiteEntities
 
 _COLUMNS = (
     "id", "version", "content_hash", "title", "text", "raw", "language", "published_value",
@@ -45,7 +45,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(SQLiteCopies, Store):
+class SQLiteStore(SQLiteEntities, Store):
     """``SQLiteStore("filrouge.db")``: opens (or creates and migrates) the database file."""
 
     def __init__(self, path: str | Path, busy_timeout: float = 60.0) -> None:
@@ -170,6 +170,8 @@ class SQLiteStore(SQLiteCopies, Store):
             "warnings": list(art.warnings),
             "encoding": art.encoding,
             "dates": [m.as_dict() for m in art.dates],
+            "mentions": [m.as_dict() for m in art.mentions],
+            "quotes": [q.as_dict() for q in art.quotes],
         }
         p = art.published
         return (
@@ -224,6 +226,8 @@ class SQLiteStore(SQLiteCopies, Store):
             content_hash=r["content_hash"], path=r["path"], line=r["line"], format=r["format"],
             encoding=data.get("encoding", "utf-8"), ingested_at=r["ingested_at"],
             dates=tuple(DateMention.from_dict(m) for m in data.get("dates", ())),
+            mentions=tuple(Mention.from_dict(m) for m in data.get("mentions", ())),
+            quotes=tuple(Quote.from_dict(q) for q in data.get("quotes", ())),
         )
 
     def get(self, article_id: str) -> Article:

@@ -1,0 +1,245 @@
+"""The entity index: one canonical entity for every spelling, across the corpus, online.
+
+Articles arrive one at a time (``add``). Each article-local entity (see ``local``) is looked
+up by its keys in the store:
+
+1. a name of the bundled alias table gives that table's entity ("Moscou", "Moscow");
+2. a person's full name finds the entity with the same key, or else one a single edit away
+   (both at least ``names.NEAR_MIN`` letters), so "Kim Jung Un" finds "Kim Jong Un"
+   while "Kim Jong Il" (two edits) stays apart;
+3. a surname alone ("Poutine", with no full name in its article) finds the person whose
+   full name ends (or, for "Kim", starts) with it, the most mentioned when several do;
+4. places, organisations and events find the entity with the same key or one edit away.
+
+Otherwise a new entity is made. When a full name arrives with the short form an earlier
+article used alone ("Poutine" before "Vladimir Poutine" was ever seen), the short-only entity
+is merged into the person, if that surname belongs to no one else, and its id redirects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ..article import Article, Entity, Mention
+from ..store import Store
+from .local import name_key, name_words
+from .names import NEAR_MIN, alias_table, deletions, key, slug
+
+Key = tuple[str, str, str]
+
+
+def _local_entities(mentions: tuple[Mention, ...]) -> dict[int, tuple[str, list[str]]]:
+    out: dict[int, tuple[str, list[str]]] = {}
+    for m in mentions:
+        out.setdefault(m.local, (m.type, []))[1].append(m.text)
+    return out
+
+
+class EntityIndex:
+    """Canonical entities kept in a store; ``add(article)`` files its mentions and quotes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, article: Article) -> dict[int, str]:
+        """File an article's mentions and quotations under canonical entities (replacing what
+        an earlier version filed). Returns local entity → canonical id."""
+        from . import EXTRACTION_VERSION
+
+        mapping: dict[int, str] = {}
+        with self.store.transaction():
+            for local, (etype, names) in _local_entities(article.mentions).items():
+                mapping[local] = self._resolve(etype, names)
+            # A merge made while resolving a later local entity may have moved an earlier one.
+            mapping = {k: self.store.entity_resolve(v) or v for k, v in mapping.items()}
+            self.store.entity_put_article(
+                article.id, EXTRACTION_VERSION,
+                [(m, mapping[m.local]) for m in article.mentions],
+                [(q, mapping.get(q.speaker_local) if q.speaker_local is not None else None)
+                 for q in article.quotes],
+            )
+        return mapping
+
+    # ------------------------------------------------------------------ resolution
+    def _resolve(self, etype: str, names: list[str]) -> str:
+        table = alias_table()
+        for n in names:
+            entry = table.get(key(n))
+            if entry is not None and entry.type == etype:
+                eid = self.store.entity_create(entry.id, etype, exact=True)
+                self._absorb(eid, etype, names)
+                return eid
+        keys = {name_key(n, etype) for n in names}
+        if etype == "PER":
+            full = {k for k in keys if " " in k}
+            short = keys - full
+            if full:
+                eid = self._lookup(full, etype) or self._other_type(full, etype) or self._new(etype, names)
+                self._absorb(eid, etype, names)
+                return eid
+            eid = (self._by_part(short, etype) or self._lookup(short, etype, near=False)
+                   or self._other_type(short, etype))
+            if eid is None:
+                eid = self._new(etype, names)
+            self.store.entity_add_keys(eid, [(k, etype, "name") for k in short])
+            return eid
+        eid = self._lookup(keys, etype) or self._other_type(keys, etype) or self._new(etype, names)
+        self._absorb(eid, self.store.entity_types([eid]).get(eid, etype), names)
+        return eid
+
+    def _other_type(self, keys: set[str], etype: str) -> str | None:
+        """The entity a name already has under another type: the models call one name a
+        place here and an organisation or a person there ("Conques", "Reynaud"). A lone
+        word also finds the person it is the surname of. Names the alias table types are
+        never moved."""
+        if any(k in alias_table() for k in keys):
+            return None
+        others = [t for t in ("PER", "LOC", "ORG", "MISC") if t != etype]
+        probes = [(k, t, "name") for k in keys for t in others]
+        probes += [(k, "PER", "part") for k in keys if " " not in k and etype != "PER"]
+        found = self.store.entity_find(probes)
+        return self._choose([e for p in probes for e in found.get(p, [])])
+
+    def _lookup(self, keys: set[str], etype: str, near: bool = True) -> str | None:
+        found = self.store.entity_find((k, etype, "name") for k in keys)
+        hits = [e for es in found.values() for e in es]
+        if not hits and near:
+            probes: list[Key] = []
+            for k in keys:
+                if len(k) < NEAR_MIN:
+                    continue
+                dels = deletions(k)
+                probes += [(k, etype, "del")] + [(d, etype, "del") for d in dels] + [(d, etype, "name") for d in dels]
+            found = self.store.entity_find(probes)
+            hits = [e for es in found.values() for e in es]
+            hits = [e for e in hits if self._same_shape(e, keys)]
+        return self._choose(hits)
+
+    def _same_shape(self, entity: str, keys: set[str]) -> bool:
+        """A near match must have as many words: "Kim Jong Un" is not near "Kim Jongun"."""
+        counts = {len(k.split()) for k in keys}
+        rows = self.store.entity_aliases([entity])
+        return any(len(key(text).split()) in counts or len(name_words(text)) in counts for _, _, text, _ in rows) \
+            or not rows
+
+    def _by_part(self, short: set[str], etype: str) -> str | None:
+        found = self.store.entity_find((k, etype, "part") for k in short)
+        return self._choose([e for es in found.values() for e in es])
+
+    def _choose(self, hits: list[str]) -> str | None:
+        """Among candidate entities: the alias table's, then the most mentioned, then the oldest."""
+        hits = list(dict.fromkeys(hits))
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return hits[0]
+        table_ids = {e.id for e in alias_table().values()}
+        counts = self.store.entity_mention_counts(hits)
+        seq = self.store.entity_seq(hits)
+        return min(hits, key=lambda e: (e not in table_ids, -counts.get(e, 0), seq.get(e, 0)))
+
+    def _new(self, etype: str, names: list[str]) -> str:
+        best = max(names, key=lambda n: (len(name_words(n)) if etype == "PER" else 1, names.count(n), len(n)))
+        return self.store.entity_create(slug(best), etype)
+
+    def _absorb(self, eid: str, etype: str, names: list[str]) -> None:
+        """Give an entity the keys of the names it was just found under, and merge into it
+        the entities those keys already led to: short-only entities of its surnames (when
+        that surname is no one else's), and places or organisations under the same name."""
+        keys = {name_key(n, etype) for n in names}
+        new_keys: list[Key] = []
+        merge: set[str] = set()
+        if etype == "PER":
+            full = {k for k in keys if " " in k}
+            short = keys - full
+            parts = {p for k in full for p in (k.split()[0], k.split()[-1])}
+            new_keys += [(k, etype, "name") for k in full]
+            new_keys += [(p, etype, "part") for p in parts]
+            new_keys += [(d, etype, "del") for k in full if len(k) >= NEAR_MIN for d in deletions(k)]
+            owners = self.store.entity_find((p, etype, "part") for p in short)
+            shorts = self.store.entity_find((p, etype, "name") for p in short)
+            for k in short:
+                others = set(owners.get((k, etype, "part"), [])) - {eid}
+                if not others:
+                    merge.update(e for e in shorts.get((k, etype, "name"), []) if e != eid and self._short_only(e))
+        else:
+            new_keys += [(k, etype, "name") for k in keys]
+            new_keys += [(d, etype, "del") for k in keys if len(k) >= NEAR_MIN for d in deletions(k)]
+            found = self.store.entity_find((k, etype, "name") for k in keys)
+            merge.update(e for es in found.values() for e in es if e != eid)
+        self.store.entity_add_keys(eid, new_keys)
+        table_ids = {e.id for e in alias_table().values()}
+        for other in merge:
+            if other in table_ids and eid not in table_ids:
+                continue  # never fold a table entity into another
+            self.store.entity_merge(other, eid)
+
+    def _short_only(self, entity: str) -> bool:
+        rows = self.store.entity_aliases([entity])
+        return all(len(name_words(text)) <= 1 for _, _, text, _ in rows)
+
+
+# ---------------------------------------------------------------------------- describing
+def display_name(etype: str, aliases: list[tuple[str, int]]) -> str:
+    """The most complete frequent form: for a person, the most frequent spelling among those
+    with a first and a last name (initials and patronymics aside); else the most frequent."""
+    if not aliases:
+        return ""
+    pool = aliases
+    if etype == "PER":
+        full = [(a, n) for a, n in aliases if len(name_words(a)) >= 2 and not _has_initial(a)]
+        pool = full or aliases
+        # "Vladimir Vladimirovitch Poutine" once and "Vladimir Poutine" often: count by key.
+        by_key: Counter[str] = Counter()
+        for a, n in pool:
+            by_key[name_key(a, etype)] += n
+        best_key = max(by_key, key=lambda k: (by_key[k], len(k)))
+        pool = [(a, n) for a, n in pool if name_key(a, etype) == best_key]
+    return max(pool, key=lambda an: (an[1], len(an[0]), an[0]))[0]
+
+
+def _has_initial(name: str) -> bool:
+    return any(len(w) == 2 and w.endswith(".") for w in name.split())
+
+
+def describe(store: Store, entities: list[str] | None = None, etype: str | None = None) -> list[Entity]:
+    """Entities with their display names, aliases (most frequent first), articles and dates."""
+    aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    types: dict[str, str] = {}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for eid, t, text, n in store.entity_aliases(entities, etype):
+        aliases[eid].append((text, int(n)))
+        votes[eid][t] += int(n)
+    for eid, c in votes.items():
+        types[eid] = max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0]
+    articles: dict[str, list[str]] = defaultdict(list)
+    dates: dict[str, list[str]] = defaultdict(list)
+    for eid, aid, published in store.entity_articles(list(aliases)):
+        articles[eid].append(aid)
+        if published:
+            dates[eid].append(published)
+    out = []
+    for eid, al in aliases.items():
+        al.sort(key=lambda an: (-an[1], an[0]))
+        ds = sorted(dates.get(eid, []))
+        out.append(Entity(eid, display_name(types[eid], al), types[eid], tuple(al), tuple(articles[eid]),
+                          ds[0] if ds else None, ds[-1] if ds else None))
+    return out
+
+
+def quote_records(store: Store, entities: list[str] | None = None) -> list[dict[str, object]]:
+    """Quotations as ``filrouge quotes --json`` prints them."""
+    rows = store.quote_rows(entities)
+    speakers = {e for r in rows if (e := r[9])}
+    names = {e.id: e.name for e in describe(store, sorted(speakers))} if speakers else {}
+    out = []
+    for aid, published, start, stop, text, sentence, direct, fragment, speaker, eid, cue in rows:
+        out.append({
+            "text": text, "speaker": names.get(eid, speaker) if eid else speaker, "speaker_id": eid,
+            "article": aid, "direct": bool(direct), "date": published, "said_as": speaker,
+            "fragment": bool(fragment), "sentence": sentence, "start": start, "end": stop, "cue": cue,
+        })
+    return out
+
+
+__all__ = ["EntityIndex", "describe", "display_name", "quote_records"]

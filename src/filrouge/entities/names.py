@@ -1,0 +1,166 @@
+"""Name keys: what two spellings of one name have in common.
+
+A *key* is a name folded so that the variants news writes for one name meet: case, accents,
+hyphens and apostrophes go; French and English transliterations of Russian and Korean names
+are brought together ("Choïgou", "Choigu", "Shoigu" → ``shoigu``; "Vostotchny", "Vostochny"
+→ ``vostoshni``; "Sergueï" and "Sergei" → ``sergei``). Two keys one edit apart are *near*
+("Choïgo" / "Choïgou", "Kim Jung Un" / "Kim Jong Un"); "Kim Jong Il" is two edits from
+"Kim Jong Un" and never near it.
+
+>>> key("Sergueï Choïgou") == key("Sergei Shoigu")
+True
+>>> key("Kim Jong-un") == key("Kim Jong Un")
+True
+>>> near(key("Kim Jung Un"), key("Kim Jong Un")), near(key("Kim Jong Il"), key("Kim Jong Un"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+# Ordered rewrites of a folded word: French and German spellings of Russian sounds to one
+# form (tch/tsch/ch/sch → sh; ou → u; gue → ge), y → i, w → v, doubled letters once.
+_REWRITES = (
+    ("tsch", "sh"), ("tch", "sh"), ("sch", "sh"), ("ch", "sh"), ("ou", "u"),
+    ("gue", "ge"), ("gui", "gi"), ("y", "i"), ("w", "v"), ("ph", "f"), ("ck", "k"),
+)
+_DOUBLE = re.compile(r"(.)\1+")
+_SPLIT = re.compile(r"[\s\-‐‑–—'’`´.]+")
+# A key this short is never matched approximately: "Li" and "Lee" stay apart.
+NEAR_MIN = 6
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, accents off, hyphens and apostrophes as spaces: ``Kim Jong-Un`` → ``kim jong un``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(w for w in _SPLIT.split(plain.casefold()) if w)
+
+
+def word_key(word: str) -> str:
+    """One folded word's key: transliteration variants rewritten, doubled letters once,
+    a final mute e dropped (Poutine / Putin)."""
+    w = word
+    for a, b in _REWRITES:
+        w = w.replace(a, b)
+    w = _DOUBLE.sub(r"\1", w)
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def key(name: str) -> str:
+    """The key of a whole name."""
+    return " ".join(word_key(w) for w in fold(name).split())
+
+
+def near(a: str, b: str) -> bool:
+    """Whether two keys are one edit apart (or equal), both long enough to risk it."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < NEAR_MIN or abs(len(a) - len(b)) > 1:
+        return False
+    return bool(deletions(a) & (deletions(b) | {b})) or a in deletions(b)
+
+
+def deletions(k: str) -> set[str]:
+    """The key with one character deleted, every way: two keys one substitution apart share
+    one, so an index of these finds near keys with exact lookups."""
+    return {k[:i] + k[i + 1:] for i in range(len(k)) if k[i] != " "}
+
+
+def slug(name: str) -> str:
+    """An id-friendly form of a display name, accents off, words joined by hyphens.
+
+    >>> slug("Sergueï Choïgou")
+    'serguei-choigou'
+    """
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name))) or "entity"
+
+
+def acronym(words: list[str], skip: frozenset[str]) -> str:
+    """The initials of a name's content words: "Banque centrale européenne" → ``BCE``."""
+    return "".join(w[0].upper() for w in words if w and w.casefold() not in skip and w[0].isalpha())
+
+
+# ---------------------------------------------------------------------------- resources
+def _entries(value: str) -> tuple[str, ...]:
+    return tuple(e.strip() for e in re.split(r"[|\n]", value) if e.strip())
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists of one language (``data/entities.toml``)."""
+
+    titles: tuple[str, ...] = ()
+    street_heads: frozenset[str] = frozenset()
+    portfolio_heads: frozenset[str] = frozenset()
+    common_capitalised: frozenset[str] = frozenset()
+    event_heads: frozenset[str] = frozenset()
+    demonym_endings: tuple[str, ...] = ()
+    demonym_min_length: int = 6
+    demonym_articles: frozenset[str] = frozenset()
+    patronymic_endings: tuple[str, ...] = ()
+    pronouns: frozenset[str] = frozenset()
+    speech_verbs: tuple[str, ...] = ()
+    source_words: tuple[str, ...] = ()
+    that: tuple[str, ...] = ()
+
+
+@cache
+def _data() -> dict[str, object]:
+    with resources.files("filrouge").joinpath("data/entities.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def models() -> dict[str, str]:
+    """spaCy model package per language."""
+    return dict(_data()["models"])  # type: ignore[call-overload]
+
+
+@cache
+def words(language: str | None) -> Words:
+    """The word lists of a language; a language without lists gets empty ones."""
+    raw = _data().get(language or "", {})
+    assert isinstance(raw, dict)
+    kw: dict[str, object] = {}
+    for name, value in raw.items():
+        if name == "demonym_min_length":
+            kw[name] = int(value)
+        elif name in ("street_heads", "event_heads", "demonym_articles", "pronouns", "portfolio_heads",
+                      "common_capitalised"):
+            kw[name] = frozenset(_entries(value))
+        else:
+            kw[name] = _entries(value)
+    return Words(**kw)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An entry of the bundled alias table."""
+
+    id: str
+    type: str
+    names: tuple[str, ...]
+
+
+@cache
+def alias_table() -> dict[str, Alias]:
+    """Key → alias entry, for every name in ``data/aliases.toml``."""
+    with resources.files("filrouge").joinpath("data/aliases.toml").open("rb") as f:
+        data = tomllib.load(f)
+    out: dict[str, Alias] = {}
+    for etype, entries in data.items():
+        for eid, names in entries.items():
+            entry = Alias(eid, etype, tuple(names))
+            for n in names:
+                out[key(n)] = entry
+    return out

@@ -1,0 +1,337 @@
+"""Who said what: quotations and their speakers.
+
+**Direct quotations** are the text between « », “ ”, „ “ or paired straight quotes, inside
+one paragraph. Their speaker is found where French and English news put it:
+
+- after the quotation: « ... », a déclaré M. Kozlov / a-t-il affirmé / ajoute-t-elle /
+  "...", Blinken said / said the minister;
+- around it with a source word: selon lui, selon X, d'après X, according to X;
+- before it in the sentence: X a déclaré : « ... » / X a estimé que les liens étaient « ... ».
+
+A pronoun ("a-t-il ajouté", "selon lui") is the speaker of the quotation just before, or
+else the person last named; a description ("a indiqué le haut responsable russe") is the
+person that description was attached to earlier ("le président russe Vladimir Poutine"), or
+else the person last named. A quotation that follows another with no words of its own
+continues it. A few quoted words inside a sentence are a *fragment*; short quoted phrases with
+no speech verb near them are titles or scare quotes, not quotations.
+
+**Reported speech** ("X a affirmé que ...", "X said that ...") gives indirect quotations.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ..article import Mention, Quote
+from .names import fold, words
+
+_PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
+_WORD = re.compile(r"[\w'’\-]+")
+_STRAIGHT = re.compile('"')
+_OPENING = re.compile("[«“„‹]")
+# A quotation needs this many words to stand without a speech verb nearby.
+FULL_WORDS = 8
+MAX_GAP = 2  # sentences between a pronoun and the quotation or person it stands for
+
+
+@dataclass(frozen=True)
+class _Raw:
+    start: int
+    end: int
+    open: int  # offset of the opening mark (== start when there is none)
+    close: int  # offset after the closing mark
+
+
+def _quoted(text: str, paragraphs: tuple[tuple[int, int], ...]) -> list[_Raw]:
+    """Spans between quote marks, per paragraph; an unclosed « runs to the paragraph's end."""
+    out: list[_Raw] = []
+    for ps, pe in paragraphs or ((0, len(text)),):
+        i = ps
+        taken: list[tuple[int, int]] = []
+        while True:
+            m = _OPENING.search(text, i, pe)
+            if m is None:
+                break
+            i, c = m.start(), m.group()
+            j = text.find(_PAIRS[c], i + 1, pe)
+            if c == "„" and j < 0:
+                j = text.find("”", i + 1, pe)
+            end = j if j >= 0 else pe
+            out.append(_Raw(i + 1, end, i, end + 1 if j >= 0 else pe))
+            taken.append((i, end + 1))
+            i = end + 1
+        # Straight quotes, paired in order, outside the curly ones.
+        marks = [m.start() for m in _STRAIGHT.finditer(text, ps, pe)
+                 if not any(a <= m.start() < b for a, b in taken)]
+        for a, b in zip(marks[0::2], marks[1::2]):
+            out.append(_Raw(a + 1, b, a, b + 1))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+class _Finder:
+    def __init__(self, text: str, sentences: tuple[tuple[int, int], ...], mentions: list[Mention],
+                 language: str | None) -> None:
+        self.text = text
+        self.sentences = sentences or ((0, len(text)),)
+        self.starts = [s for s, _ in self.sentences]
+        self.mentions = mentions
+        self.lang = words(language)
+        stems = sorted(self.lang.speech_verbs, key=len, reverse=True)
+        self.verb = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in stems) + r")[\w]*",
+                               re.IGNORECASE) if stems else None
+        sources = sorted(self.lang.source_words, key=len, reverse=True)
+        self.source = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in sources) + r")\s+",
+                                 re.IGNORECASE) if sources else None
+        self.pronouns = self.lang.pronouns
+        self.inverted = re.compile(r"-t?-?(il|elle|ils|elles)\b", re.IGNORECASE)
+        self.descriptions = self._descriptions()
+        self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
+
+    def sentence(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    # ------------------------------------------------------------- speakers
+    def speakers(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
+        """People and organisations named in text[s:e], outside quotations."""
+        return [m for m in self.mentions if s <= m.start and m.end <= e and m.type in ("PER", "ORG")
+                and not any(a <= m.start < b for a, b in inside)]
+
+    def last_person(self, before: int, inside: list[tuple[int, int]]) -> Mention | None:
+        sent = self.sentence(before)
+        for m in reversed(self.mentions):
+            if m.start >= before or m.type != "PER" or any(a <= m.start < b for a, b in inside):
+                continue
+            return m if sent - self.sentence(m.start) <= MAX_GAP + 1 else None
+        return None
+
+    def _descriptions(self) -> list[tuple[list[str], Mention]]:
+        """For each person, the lower-case words just before a mention of them: "le président
+        russe Vladimir Poutine" gives (["président", "russe"], Poutine)."""
+        out = []
+        for m in self.mentions:
+            if m.type != "PER":
+                continue
+            before = self.text[max(0, m.start - 80):m.start]
+            ws = _WORD.findall(before)[-6:]
+            content = [fold(w) for w in ws if len(w) > 2 and fold(w) not in _FUNCTION]
+            if content:
+                out.append((content, m))
+        return out
+
+    def behind(self, named: Mention, lead: str, before: int) -> Mention:
+        """An organisation named inside a description of a person is that person: "la
+        présidente de la BCE" is Christine Lagarde when the text described her so."""
+        if named.type != "ORG":
+            return named
+        person = self.described(lead + " " + named.text, before)
+        return person if person is not None else named
+
+    def described(self, phrase: str, before: int) -> Mention | None:
+        """The person a description stands for ("le haut responsable russe")."""
+        ws = [fold(w) for w in _WORD.findall(phrase) if len(w) > 2 and fold(w) not in _FUNCTION]
+        if not ws:
+            return None
+        best: tuple[int, int, Mention] | None = None
+        for content, m in self.descriptions:
+            if m.start >= before:
+                continue
+            overlap = len(set(ws) & set(content))
+            if overlap and (best is None or (overlap, m.start) > best[:2]):
+                best = (overlap, m.start, m)
+        # Every content word of a short description, or most of a longer one.
+        if best and best[0] >= max(1, min(len(ws), 2)):
+            return best[2]
+        return None
+
+
+def find_quotes(text: str, sentences: tuple[tuple[int, int], ...], paragraphs: tuple[tuple[int, int], ...],
+                mentions: list[Mention], language: str | None) -> list[Quote]:
+    """Direct and reported quotations of a text, in order, with speakers where the text names them."""
+    f = _Finder(text, sentences, mentions, language)
+    raws = _quoted(text, paragraphs)
+    inside = [(r.open, r.close) for r in raws]
+    f.inside = inside
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for r in raws:
+        s, e = _strip(text, r.start, r.end)
+        body = text[s:e]
+        n_words = len(_WORD.findall(body))
+        if n_words < 2:
+            continue
+        sent = f.sentence(r.open)
+        ss = f.sentences[sent][0]
+        se = max(f.sentences[f.sentence(max(r.open, r.close - 1))][1], r.close)
+        before = text[ss:r.open]
+        words_before = len(_WORD.findall(before))
+        fragment = words_before >= 3 and not before.rstrip().endswith(":") and n_words < FULL_WORDS
+        speaker, cue = _speaker(f, r, ss, se, inside, previous)
+        if (speaker is None and cue is None and n_words < FULL_WORDS and not re.search(r"[.!?…]\s*$", body)
+                and not (f.verb and f.verb.search(before))):
+            continue  # a short quoted phrase with no speech verb near: a title or scare quotes
+        q = Quote(body.strip(" ,;"), s, e, sent, True, speaker.text if speaker else None,
+                  speaker.local if speaker else None, cue, fragment)
+        quotes.append(q)
+        previous = q
+    quotes += _reported(f, inside, {q.sentence for q in quotes})
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]],
+             previous: Quote | None) -> tuple[Mention | None, str | None]:
+    text = f.text
+    # After the quotation: », a déclaré X / a-t-il affirmé / said X / X said.
+    nxt = min([a for a, _ in inside if a >= r.close] + [se])
+    tail = text[r.close:nxt]
+    vm = f.verb.search(tail, 0, 80) if f.verb is not None else None
+    if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 6:
+        if f.inverted.search(tail, 0, vm.end() + 8):
+            return _pronoun(f, r, previous), "pronoun"
+        named = _prefer_person(f.speakers(r.close, r.close + vm.start(), inside))
+        if named:
+            return f.behind(named, text[r.close:named.start], r.open), vm.group()  # "…", Blinken said.
+        # The words after the verb, to the end of their clause, and a name in apposition
+        # after a comma: "a déclaré le conseiller à la Sécurité nationale, Jake Sullivan".
+        clause_end = r.close + vm.end() + _clause(tail[vm.end():])
+        phrase = text[r.close + vm.end():clause_end]
+        if _anonymous(phrase, f):
+            return None, vm.group()  # "a affirmé un diplomate européen": not named
+        named = _prefer_person(f.speakers(r.close + vm.end(), clause_end, inside))
+        if named is None or named.type != "PER":
+            after = f.speakers(clause_end, nxt, inside)
+            if after and after[0].type == "PER" and _adjacent(text, clause_end, after[0].start, 1):
+                named = after[0]
+        if named:
+            return f.behind(named, text[r.close + vm.end():named.start], r.open), vm.group()
+        # "…", said the minister / a indiqué le haut responsable russe.
+        return (f.described(phrase, r.open) or f.last_person(r.open, inside)), vm.group()
+    # A source word: selon lui, selon X, according to X (after or before the quotation).
+    if f.source is not None:
+        for seg_start, seg_end in ((r.close, nxt), (ss, r.open)):
+            for m in f.source.finditer(text, seg_start, seg_end):
+                after = text[m.end():seg_end]
+                first = _WORD.match(after)
+                if first and fold(first.group()) in f.pronouns:
+                    return _pronoun(f, r, previous), "selon"
+                named = f.speakers(m.end(), min(seg_end, m.end() + 80), inside)
+                if named and _adjacent(text, m.end(), named[0].start, 3):
+                    return named[0], m.group().strip()
+    # Before it, in its sentence: X a déclaré : « … » / X a estimé que … « … ».
+    before = text[ss:r.open]
+    if f.verb is not None:
+        verbs = [m for m in f.verb.finditer(before)]
+        if verbs:
+            v = verbs[-1]
+            subject = f.speakers(ss, ss + v.start(), inside)
+            if subject:
+                return f.behind(subject[-1], text[ss:subject[-1].start], r.open), v.group()
+            lead = _WORD.findall(before[:v.start()])
+            if lead and fold(lead[-1]) in f.pronouns or any(fold(w) in f.pronouns for w in lead[-3:]):
+                return _pronoun(f, r, previous), v.group()
+    # A few quoted words in a sentence whose subject is a person: theirs.
+    first = f.speakers(ss, r.open, inside)
+    if first and first[0].type == "PER" and len(_WORD.findall(text[ss:first[0].start])) <= 1:
+        return first[0], "subject"
+    # A quotation that follows another with nothing of its own continues it.
+    if previous is not None and previous.speaker is not None and not before.strip() \
+            and f.sentence(r.open) - previous.sentence <= 1:
+        return _as_mention(f, previous), "continued"
+    return None, None
+
+
+_FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
+_INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
+
+
+def _anonymous(phrase: str, f: _Finder) -> bool:
+    """Whether the words after a speech verb name nobody: "un diplomate européen", "a senior
+    official" (an indefinite description before any name)."""
+    ws = _WORD.findall(phrase)
+    for w in ws[:4]:
+        if w.casefold() in _INDEFINITE:
+            return True
+        if w[:1].isupper():
+            return False
+    return False
+
+
+def _prefer_person(named: list[Mention]) -> Mention | None:
+    """The first person named, or else the first organisation."""
+    for m in named:
+        if m.type == "PER":
+            return m
+    return named[0] if named else None
+
+
+def _adjacent(text: str, a: int, b: int, most: int = 6) -> bool:
+    """Whether only a few words (a description) lie between two offsets."""
+    return len(_WORD.findall(text[a:b])) <= most and "." not in text[a:b]
+
+
+def _clause(text: str) -> int:
+    """Where the clause that starts ``text`` ends: the first comma, semicolon or full stop
+    (a stop after an initial, "M. Kozlov", does not end it)."""
+    for m in re.finditer(r"[,;:]|(?<![A-Z])\.|$", text):
+        return m.start()
+    return len(text)
+
+
+def _as_mention(f: _Finder, q: Quote) -> Mention | None:
+    for m in f.mentions:
+        if m.local == q.speaker_local and m.text == q.speaker:
+            return m
+    return None
+
+
+def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
+    """The person a pronoun next to a quotation stands for: the person named last, in this
+    sentence or the one before, outside quotations; else the previous quotation's speaker."""
+    sent = f.sentence(r.open)
+    last = f.last_person(r.open, f.inside)
+    if last is not None and sent - f.sentence(last.start) <= 1:
+        return last
+    if previous is not None and previous.speaker is not None and sent - previous.sentence <= MAX_GAP:
+        return _as_mention(f, previous)
+    return last
+
+
+def _reported(f: _Finder, inside: list[tuple[int, int]], quoted: set[int]) -> list[Quote]:
+    """Reported speech: a speaker, a speech verb, then que/that and what was said."""
+    if f.verb is None or not f.lang.that:
+        return []
+    that = "|".join(re.escape(t) for t in f.lang.that)
+    pattern = re.compile(r"\s+(?:[\w\-]+\s+){0,3}?(?:" + that + r")(?:\s+|(?<=['’]))", re.IGNORECASE)
+    out: list[Quote] = []
+    for k, (ss, se) in enumerate(f.sentences):
+        if k in quoted:
+            continue
+        sentence = f.text[ss:se]
+        for v in f.verb.finditer(sentence):
+            m = pattern.match(sentence, v.end())
+            if m is None:
+                continue
+            subject = f.speakers(ss, ss + v.start(), inside)
+            lead = _WORD.findall(sentence[:v.start()])
+            speaker: Mention | None = subject[-1] if subject else None
+            if speaker is None and any(fold(w) in f.pronouns for w in lead[-3:]):
+                speaker = f.last_person(ss, inside)
+            if speaker is None:
+                break
+            cs, ce = _strip(f.text, ss + m.end(), se)
+            body = f.text[cs:ce].rstrip(" .")
+            if len(_WORD.findall(body)) >= 4:
+                out.append(Quote(body, cs, cs + len(body), k, False, speaker.text, speaker.local, v.group()))
+            break
+    return out

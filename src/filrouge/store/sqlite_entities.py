@@ -1,0 +1,169 @@
+"""The entity index's tables in SQLite (migration 0003): canonical entities, their keys,
+merged ids, mentions and quotations. Mixed into :class:`SQLiteStore`; every write runs inside
+the caller's transaction (or its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..article import Mention, Quote
+from .sqlite_copies import SQLiteCopies
+
+KeyRow = tuple[str, str, str]  # (key, type, kind)
+
+
+class SQLiteEntities(SQLiteCopies):
+    """Builds on the copy tables' helpers (``_rowid``, ``_select_in``)."""
+
+    # ------------------------------------------------------------------ entities and keys
+    def entity_find(self, keys: Iterable[KeyRow]) -> dict[KeyRow, list[str]]:
+        """The entities each (key, type, kind) leads to."""
+        out: dict[KeyRow, list[str]] = {}
+        for k in dict.fromkeys(keys):
+            rows = self.db.execute(
+                "SELECT entity FROM entity_keys WHERE key = ? AND type = ? AND kind = ? ORDER BY entity", k
+            ).fetchall()
+            if rows:
+                out[k] = [r[0] for r in rows]
+        return out
+
+    def entity_create(self, hint: str, etype: str, exact: bool = False) -> str:
+        """A new entity with id ``hint`` (``hint-2``... when taken); with ``exact``, the entity
+        ``hint`` itself, created if it does not exist yet."""
+        with self.transaction():
+            seq = int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM entities").fetchone()[0])
+            if exact:
+                self.db.execute("INSERT OR IGNORE INTO entities (id, type, seq) VALUES (?, ?, ?)",
+                                (hint, etype, seq))
+                self.db.execute("DELETE FROM entity_redirects WHERE old = ?", (hint,))
+                return hint
+            eid, n = hint, 1
+            while self.db.execute(
+                "SELECT 1 FROM entities WHERE id = ? UNION ALL SELECT 1 FROM entity_redirects WHERE old = ?",
+                (eid, eid),
+            ).fetchone():
+                n += 1
+                eid = f"{hint}-{n}"
+            self.db.execute("INSERT INTO entities (id, type, seq) VALUES (?, ?, ?)", (eid, etype, seq))
+            return eid
+
+    def entity_add_keys(self, entity: str, keys: Iterable[KeyRow]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO entity_keys (key, type, kind, entity) VALUES (?, ?, ?, ?)",
+                                [(*k, entity) for k in keys])
+
+    def entity_merge(self, old: str, new: str) -> None:
+        """Fold entity ``old`` into ``new``: its mentions, quotations and keys move; its id
+        redirects to ``new`` from now on."""
+        if old == new:
+            return
+        with self.transaction():
+            self.db.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (new, old))
+            self.db.execute("UPDATE quotes SET entity = ? WHERE entity = ?", (new, old))
+            self.db.execute(
+                "INSERT OR IGNORE INTO entity_keys (key, type, kind, entity) "
+                "SELECT key, type, kind, ? FROM entity_keys WHERE entity = ?", (new, old))
+            self.db.execute("DELETE FROM entity_keys WHERE entity = ?", (old,))
+            self.db.execute("UPDATE entity_redirects SET new = ? WHERE new = ?", (new, old))
+            self.db.execute("INSERT OR REPLACE INTO entity_redirects (old, new) VALUES (?, ?)", (old, new))
+            self.db.execute("DELETE FROM entities WHERE id = ?", (old,))
+
+    def entity_resolve(self, entity: str) -> str | None:
+        """The current id of an entity (following merges), or None if unknown."""
+        row = self.db.execute("SELECT new FROM entity_redirects WHERE old = ?", (entity,)).fetchone()
+        eid = row[0] if row else entity
+        found = self.db.execute("SELECT 1 FROM entities WHERE id = ?", (eid,)).fetchone()
+        return eid if found else None
+
+    def entity_types(self, entities: Iterable[str]) -> dict[str, str]:
+        return dict(self._select_in("SELECT id, type FROM entities WHERE id IN ({marks})", entities))
+
+    def entity_mention_counts(self, entities: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(entities))
+        counts = dict(self._select_in(
+            "SELECT entity, count(*) FROM mentions WHERE entity IN ({marks}) GROUP BY entity", ids))
+        return {e: int(counts.get(e, 0)) for e in ids}
+
+    def entity_seq(self, entities: Iterable[str]) -> dict[str, int]:
+        return dict(self._select_in("SELECT id, seq FROM entities WHERE id IN ({marks})", entities))
+
+    # ------------------------------------------------------------------ article rows
+    def entity_put_article(self, article_id: str, version: int, mentions: Sequence[tuple[Mention, str]],
+                           quotes: Sequence[tuple[Quote, str | None]]) -> None:
+        """Replace an article's mentions and quotations (with their canonical entities)."""
+        rowid = self._rowid(article_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
+            self.db.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions (article, field, start, stop, text, type, sentence, entity)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(rowid, m.field, m.start, m.end, m.text, m.type, m.sentence, e) for m, e in mentions])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO quotes (article, start, stop, text, sentence, direct, fragment, speaker,"
+                " entity, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(rowid, q.start, q.end, q.text, q.sentence, int(q.direct), int(q.fragment), q.speaker, e, q.cue)
+                 for q, e in quotes])
+            self.db.execute("INSERT OR REPLACE INTO entity_indexed (article, version) VALUES (?, ?)",
+                            (rowid, version))
+
+    def entity_unindexed(self, version: int) -> list[str]:
+        """Articles whose mentions are missing from the index or were found by an older version."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN entity_indexed x ON x.article = a.rowid "
+            "WHERE x.version IS NULL OR x.version < ? "
+            "ORDER BY a.published_value IS NULL, a.published_value, a.id", (version,))
+        return [r[0] for r in rows]
+
+    def article_entities(self, article_id: str) -> dict[tuple[str, int], str]:
+        """(field, start offset) → canonical entity, for an article's mentions."""
+        rows = self.db.execute("SELECT field, start, entity FROM mentions WHERE article = ?",
+                               (self._rowid(article_id),))
+        return {(f, int(s)): e for f, s, e in rows}
+
+    def article_quote_speakers(self, article_id: str) -> dict[int, str | None]:
+        rows = self.db.execute("SELECT start, entity FROM quotes WHERE article = ?", (self._rowid(article_id),))
+        return {int(s): e for s, e in rows}
+
+    # ------------------------------------------------------------------ reading
+    def entity_aliases(self, entities: Iterable[str] | None = None, etype: str | None = None
+                       ) -> list[tuple[str, str, str, int]]:
+        """(entity, mention type, spelling, mentions) rows; ``etype`` keeps the entities whose
+        mentions are mostly of that type."""
+        sql = ("SELECT m.entity, m.type, m.text, count(*) FROM mentions m {where} GROUP BY m.entity, m.text, m.type")
+        if entities is None and etype is not None:
+            sql = sql.format(where="WHERE m.entity IN (SELECT entity FROM (SELECT entity, type, count(*) AS n "
+                             "FROM mentions GROUP BY entity, type) t WHERE t.type = ? AND t.n * 2 >= "
+                             "(SELECT count(*) FROM mentions x WHERE x.entity = t.entity))")
+            return [tuple(r) for r in self.db.execute(sql, (etype,))]
+        if entities is not None:
+            return [tuple(r) for r in self._select_in(sql.format(where="WHERE m.entity IN ({marks})"), entities)]
+        return [tuple(r) for r in self.db.execute(sql.format(where=""))]
+
+    def entity_articles(self, entities: Iterable[str] | None = None) -> list[tuple[str, str, str | None]]:
+        """(entity, article id, publication date) rows, in date order."""
+        sql = ("SELECT DISTINCT m.entity, a.id, a.published_value FROM mentions m "
+               "JOIN articles a ON a.rowid = m.article {where} "
+               "ORDER BY a.published_value IS NULL, a.published_value, a.id")
+        if entities is None:
+            return [tuple(r) for r in self.db.execute(sql.format(where=""))]
+        return [tuple(r) for r in self._select_in(sql.format(where="WHERE m.entity IN ({marks})"), entities)]
+
+    def entity_cooccurring(self, entity: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Other entities named in the same articles, with the number of articles shared."""
+        rows = self.db.execute(
+            "SELECT o.entity, count(DISTINCT o.article) AS n FROM mentions m "
+            "JOIN mentions o ON o.article = m.article AND o.entity != m.entity "
+            "WHERE m.entity = ? GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?", (entity, limit))
+        return [(r[0], int(r[1])) for r in rows]
+
+    def quote_rows(self, entities: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
+        """(article id, published, start, stop, text, sentence, direct, fragment, speaker, entity,
+        cue) rows, in date order."""
+        sql = ("SELECT a.id, a.published_value, q.start, q.stop, q.text, q.sentence, q.direct, q.fragment,"
+               " q.speaker, q.entity, q.cue FROM quotes q JOIN articles a ON a.rowid = q.article {where} "
+               "ORDER BY a.published_value IS NULL, a.published_value, a.id, q.start")
+        if entities is None:
+            return [tuple(r) for r in self.db.execute(sql.format(where=""))]
+        return [tuple(r) for r in self._select_in(sql.format(where="WHERE q.entity IN ({marks})"), entities)]

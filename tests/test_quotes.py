@@ -1,0 +1,48 @@
+"""Quotations and their speakers, in French and English, with the real pipeline."""
+
+from __future__ import annotations
+
+from filrouge.article import RawArticle
+from filrouge.entities import extract_entities
+from filrouge.pipeline import process
+from filrouge.settings import Settings
+
+
+def _quotes(text: str, language: str = "fr") -> list[tuple[str, str | None, bool]]:
+    raw = RawArticle(raw=text, body=text, path="<test>", format="text", id="q1", title="Titre", language=language)
+    a = extract_entities([process(raw, Settings.load())])[0]
+    return [(q.text, q.speaker, q.direct) for q in a.quotes]
+
+
+def test_quotes_speaker_after_the_quotation_and_pronoun_continuation():
+    q = _quotes("L'ambassadeur russe Oleg Burmistrov s'est exprimé jeudi. « La Russie respecte ses "
+                "obligations internationales envers ses partenaires », a déclaré l'ambassadeur Oleg Burmistrov. "
+                "« Nous sommes opposés à toute nouvelle sanction contre nos voisins », a-t-il ajouté.")
+    assert q[0][1] == "Oleg Burmistrov" and q[0][0].startswith("La Russie respecte")
+    assert q[1][1] == "Oleg Burmistrov" and q[1][0].startswith("Nous sommes opposés")
+
+
+def test_quotes_description_points_back_to_the_person():
+    q = _quotes("Le ministre russe des Ressources naturelles Alexandre Kozlov est rentré vendredi de Pyongyang. "
+                "Sa délégation y a passé deux jours. « Notre état d'esprit est celui d'un renforcement des liens "
+                "sur tous les plans », a ainsi indiqué le haut responsable russe.")
+    assert q == [(q[0][0], "Alexandre Kozlov", True)] and q[0][0].startswith("Notre état d'esprit")
+
+
+def test_quotes_fragment_inside_reported_speech_and_selon():
+    q = _quotes("Le secrétaire d'Etat américain Antony Blinken avait estimé que les liens entre les deux pays "
+                "étaient « croissants et dangereux ». Selon lui, « la situation ne peut plus durer ainsi ».")
+    assert ("croissants et dangereux", "Antony Blinken", True) in q
+    assert any(t.startswith("la situation") and s == "Antony Blinken" for t, s, _ in q)
+
+
+def test_quotes_english_said_and_reported_speech():
+    q = _quotes('"We will never accept these sanctions against our people," Sergei Lavrov said on Monday. '
+                'John Kirby said that the partnership was deepening in both directions.', "en")
+    assert q[0][1] == "Sergei Lavrov" and q[0][2] is True
+    assert ("the partnership was deepening in both directions", "John Kirby", False) in q
+
+
+def test_quotes_titles_in_quote_marks_are_not_quotations():
+    q = _quotes("Le gazoduc « Force de Sibérie » alimente la Chine depuis 2019 selon les chiffres officiels.")
+    assert q == []
