@@ -167,6 +167,7 @@ def test_cli_entities_entity_and_show_json(tmp_path):
     for e in ents:
         assert {"id", "name", "type", "aliases", "articles"} <= set(e)
         assert e["type"] in ("PER", "LOC", "ORG", "MISC")
+        assert len(e["aliases"]) == len(set(e["aliases"])) and e["name"] in e["aliases"]
     people = cli_json("entities", "--type", "PER", db=db)
     assert people and all(e["type"] == "PER" for e in people)
     putin = cli_json("entity", "Putin", db=db)

@@ -118,9 +118,8 @@ class EntityIndex:
     def _same_shape(self, entity: str, keys: set[str]) -> bool:
         """A near match must have as many words: "Kim Jong Un" is not near "Kim Jongun"."""
         counts = {len(k.split()) for k in keys}
-        rows = self.store.entity_aliases([entity])
-        return any(len(key(text).split()) in counts or len(name_words(text)) in counts for _, _, text, _ in rows) \
-            or not rows
+        names = self.store.entity_keys_of(entity, "name")
+        return not names or any(len(k.split()) in counts for k in names)
 
     def _by_part(self, short: set[str], etype: str) -> str | None:
         found = self.store.entity_find((k, etype, "part") for k in short)
@@ -175,8 +174,8 @@ class EntityIndex:
             self.store.entity_merge(other, eid)
 
     def _short_only(self, entity: str) -> bool:
-        rows = self.store.entity_aliases([entity])
-        return all(len(name_words(text)) <= 1 for _, _, text, _ in rows)
+        """Whether a person is known by a surname alone (no full name: no first/last parts)."""
+        return not self.store.entity_keys_of(entity, "part")
 
 
 # ---------------------------------------------------------------------------- describing
@@ -207,9 +206,12 @@ def describe(store: Store, entities: list[str] | None = None, etype: str | None 
     aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
     types: dict[str, str] = {}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for eid, t, text, n in store.entity_aliases(entities, etype):
-        aliases[eid].append((text, int(n)))
+        spellings[eid][text] += int(n)  # one spelling, whatever type each mention had
         votes[eid][t] += int(n)
+    for eid, c in spellings.items():
+        aliases[eid] = list(c.items())
     for eid, c in votes.items():
         types[eid] = max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0]
     articles: dict[str, list[str]] = defaultdict(list)

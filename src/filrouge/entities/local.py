@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..article import Mention
-from .names import acronym, alias_table, fold, key, near, word_key, words
+from .names import NearIndex, acronym, alias_table, fold, key, word_key, words
 from .ner import Span
 
 _ACRONYM_SKIP = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "and", "et", "for", "für", "der", "die", "das", "und", "y", "del"])
@@ -98,51 +98,58 @@ def group_mentions(text: str, spans: list[Span], sentence_of: list[int], languag
             group[max(a, b)] = min(a, b)
 
     persons = [i for i, s in enumerate(spans) if s.type == "PER"]
-    full = [i for i in persons if len(keys[i].split()) > 1]
-    short = [i for i in persons if len(keys[i].split()) == 1]
-    # Full names: same key, or one edit apart.
-    for a_pos, i in enumerate(full):
-        for j in full[a_pos + 1:]:
-            if keys[i] == keys[j] or (len(keys[i].split()) == len(keys[j].split()) and near(keys[i], keys[j])):
-                union(i, j)
-    # Short forms join the nearest full name they fit.
+    full = [i for i in persons if " " in keys[i]]
+    short = [i for i in persons if keys[i] and " " not in keys[i]]
+    # Full names: same key, or one edit apart (as many words).
+    by_full = _by_key(full, keys)
+    near_full = NearIndex(by_full)
+    for k, members in by_full.items():
+        for other in near_full.lookup(k):
+            if len(other.split()) == len(k.split()):
+                union(members[0], by_full[other][0])
+        for j in members[1:]:
+            union(members[0], j)
+    # Short forms join the nearest full name they fit: by last word (or one edit from it),
+    # else by first word ("Kim", "Xi"); with an initial, the first name must fit it.
+    by_last: dict[str, list[int]] = {}
+    by_first: dict[str, list[int]] = {}
+    for j in full:  # in text order
+        parts = keys[j].split()
+        by_last.setdefault(parts[-1], []).append(j)
+        by_first.setdefault(parts[0], []).append(j)
+    near_last = NearIndex(by_last)
     for i in short:
         k = keys[i]
         initial = _initial(names[i])
-        fits: list[tuple[int, int]] = []  # (rank, full mention)
-        for j in full:
-            parts = keys[j].split()
-            last_ok = parts[-1] == k or near(parts[-1], k)
-            first_ok = parts[0] == k
-            if initial and not parts[0].startswith(initial):
-                continue
-            if last_ok or first_ok:
-                fits.append((0 if last_ok else 1, j))
-        if not fits:
-            continue
-        best_rank = min(r for r, _ in fits)
-        cands = [j for r, j in fits if r == best_rank]
-        before = [j for j in cands if spans[j].start < spans[i].start]
-        chosen = max(before, key=lambda j: spans[j].start) if before else min(cands, key=lambda j: spans[j].start)
-        union(i, chosen)
+        for pool in ([j for p in near_last.lookup(k) for j in by_last[p]], by_first.get(k, [])):
+            cands = [j for j in pool if not initial or keys[j].startswith(initial)]
+            if cands:
+                before = [j for j in cands if spans[j].start < spans[i].start]
+                union(i, max(before, key=lambda j: spans[j].start) if before
+                      else min(cands, key=lambda j: spans[j].start))
+                break
     # Short forms with no full name: by key.
     full_roots = {find(j) for j in full}
-    loose: dict[str, list[int]] = {}
-    for i in short:
-        if find(i) not in full_roots:
-            loose.setdefault(keys[i], []).append(i)
-    for members in loose.values():
+    for members in _by_key([i for i in short if find(i) not in full_roots], keys).values():
         for j in members[1:]:
             union(members[0], j)
-    # Places, organisations, events: same key or near, acronyms.
-    others = [i for i, s in enumerate(spans) if s.type != "PER"]
-    for a_pos, i in enumerate(others):
-        for j in others[a_pos + 1:]:
-            if spans[i].type != spans[j].type:
-                continue
-            if keys[i] == keys[j] or near(keys[i], keys[j]) or _abbreviates(names[i], names[j]) \
-                    or _abbreviates(names[j], names[i]):
-                union(i, j)
+    # Places, organisations, events: same key or one edit apart, and acronyms.
+    for etype in ("LOC", "ORG", "MISC"):
+        by_key = _by_key([i for i, s in enumerate(spans) if s.type == etype], keys)
+        index = NearIndex(by_key)
+        long_forms: dict[str, int] = {}
+        for k, members in by_key.items():
+            for j in members[1:]:
+                union(members[0], j)
+            for other in index.lookup(k):
+                union(members[0], by_key[other][0])
+            long_forms.setdefault(acronym(names[members[0]].replace("-", " ").split(), _ACRONYM_SKIP), members[0])
+        for k, members in by_key.items():
+            name = names[members[0]]
+            if 2 <= len(name) <= 6 and name.isupper() and " " not in name:
+                j = long_forms.get(name)
+                if j is not None and " " in names[j].replace("-", " ").strip():
+                    union(members[0], j)
     # Number the groups in order of first mention; each takes its majority type.
     order: dict[int, int] = {}
     for i in range(len(spans)):
@@ -160,9 +167,8 @@ def group_mentions(text: str, spans: list[Span], sentence_of: list[int], languag
     return mentions, entities
 
 
-def _abbreviates(short: str, long: str) -> bool:
-    """Whether ``short`` is the acronym of ``long``: "BCE" of "Banque centrale européenne"."""
-    if not (2 <= len(short) <= 6 and short.isupper() and " " not in short):
-        return False
-    ws = long.replace("-", " ").split()
-    return len(ws) >= 2 and acronym(ws, _ACRONYM_SKIP) == short
+def _by_key(indices: list[int], keys: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i in indices:
+        out.setdefault(keys[i], []).append(i)
+    return out

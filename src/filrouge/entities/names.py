@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -75,6 +76,40 @@ def deletions(k: str) -> set[str]:
     """The key with one character deleted, every way: two keys one substitution apart share
     one, so an index of these finds near keys with exact lookups."""
     return {k[:i] + k[i + 1:] for i in range(len(k)) if k[i] != " "}
+
+
+class NearIndex:
+    """Keys found again by exact lookups on their one-letter deletions: ``lookup(k)`` gives
+    the indexed keys equal to ``k`` or one edit from it, in time that does not grow with
+    the number of keys.
+
+    >>> NearIndex(["kim jong un", "kim jong il"]).lookup("kim jung un")
+    ['kim jong un']
+    """
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.keys: set[str] = set()
+        self.variants: dict[str, set[str]] = {}
+        for k in keys:
+            self.add(k)
+
+    def add(self, k: str) -> None:
+        if k in self.keys:
+            return
+        self.keys.add(k)
+        if len(k) >= NEAR_MIN:
+            for d in deletions(k):
+                self.variants.setdefault(d, set()).add(k)
+
+    def lookup(self, k: str) -> list[str]:
+        found = {k} & self.keys
+        if len(k) >= NEAR_MIN:
+            found |= self.variants.get(k, set())  # k is one of theirs with a letter deleted
+            for d in deletions(k):
+                found |= self.variants.get(d, set())  # one substitution apart
+                if d in self.keys and len(d) >= NEAR_MIN:
+                    found.add(d)  # theirs is k with a letter deleted
+        return sorted(x for x in found if near(x, k))
 
 
 def slug(name: str) -> str:

@@ -24,7 +24,7 @@ from ..errors import FilrougeError
 from .names import models
 
 WINDOW = 3
-SEGMENT = 100_000
+SEGMENT = 20_000
 # spaCy labels → ours. NORP (nationalities), dates, numbers and the like are not entities here.
 LABELS = {
     "PER": "PER", "PERSON": "PER", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC", "ORG": "ORG",
@@ -101,7 +101,7 @@ def _windows(text: str, stop: frozenset[str]) -> list[tuple[int, int]]:
 
 
 def recognise(texts: Sequence[str], language: str | None, stopwords: frozenset[str] = frozenset(),
-              batch_size: int = 64) -> list[list[Span]]:
+              batch_size: int = 16) -> list[list[Span]]:
     """Names in each text, in text order. A language without a model gives no spans."""
     nlp = model(language) if language else None
     if nlp is None:

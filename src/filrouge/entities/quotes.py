@@ -21,7 +21,7 @@ no speech verb near them are titles or scare quotes, not quotations.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..article import Mention, Quote
@@ -85,7 +85,8 @@ class _Finder:
         self.text = text
         self.sentences = sentences or ((0, len(text)),)
         self.starts = [s for s, _ in self.sentences]
-        self.mentions = mentions
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
         self.lang = words(language)
         stems = sorted(self.lang.speech_verbs, key=len, reverse=True)
         self.verb = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in stems) + r")[\w]*",
@@ -104,15 +105,19 @@ class _Finder:
     # ------------------------------------------------------------- speakers
     def speakers(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """People and organisations named in text[s:e], outside quotations."""
-        return [m for m in self.mentions if s <= m.start and m.end <= e and m.type in ("PER", "ORG")
-                and not any(a <= m.start < b for a, b in inside)]
+        lo, hi = bisect_left(self.mention_starts, s), bisect_left(self.mention_starts, e)
+        return [m for m in self.mentions[lo:hi] if m.end <= e and m.type in ("PER", "ORG")
+                and not _within(m.start, inside)]
 
     def last_person(self, before: int, inside: list[tuple[int, int]]) -> Mention | None:
+        """The person named last before an offset (outside quotations), if recent enough."""
         sent = self.sentence(before)
-        for m in reversed(self.mentions):
-            if m.start >= before or m.type != "PER" or any(a <= m.start < b for a, b in inside):
-                continue
-            return m if sent - self.sentence(m.start) <= MAX_GAP + 1 else None
+        for k in range(bisect_left(self.mention_starts, before) - 1, -1, -1):
+            m = self.mentions[k]
+            if sent - self.sentence(m.start) > MAX_GAP + 1:
+                return None
+            if m.type == "PER" and not _within(m.start, inside):
+                return m
         return None
 
     def _descriptions(self) -> list[tuple[list[str], Mention]]:
@@ -265,6 +270,12 @@ def _anonymous(phrase: str, f: _Finder) -> bool:
         if w[:1].isupper():
             return False
     return False
+
+
+def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether an offset falls in one of the (sorted, disjoint) spans."""
+    k = bisect_right(spans, (offset, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= offset < spans[k][1]
 
 
 def _prefer_person(named: list[Mention]) -> Mention | None:

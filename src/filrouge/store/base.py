@@ -133,6 +133,12 @@ class Store(ABC):
         """The entities each (key, type, kind) leads to."""
 
     @abstractmethod
+    def entity_keys_of(self, entity: str, kind: str) -> list[str]: ...
+
+    @abstractmethod
+    def entity_forget(self, article_id: str) -> None: ...
+
+    @abstractmethod
     def entity_create(self, hint: str, etype: str, exact: bool = False) -> str: ...
 
     @abstractmethod

@@ -13,20 +13,25 @@ from .sqlite_copies import SQLiteCopies
 KeyRow = tuple[str, str, str]  # (key, type, kind)
 
 
+
 class SQLiteEntities(SQLiteCopies):
     """Builds on the copy tables' helpers (``_rowid``, ``_select_in``)."""
 
     # ------------------------------------------------------------------ entities and keys
     def entity_find(self, keys: Iterable[KeyRow]) -> dict[KeyRow, list[str]]:
-        """The entities each (key, type, kind) leads to."""
+        """The entities each (key, type, kind) leads to (one query for all of them)."""
+        wanted = set(keys)
         out: dict[KeyRow, list[str]] = {}
-        for k in dict.fromkeys(keys):
-            rows = self.db.execute(
-                "SELECT entity FROM entity_keys WHERE key = ? AND type = ? AND kind = ? ORDER BY entity", k
-            ).fetchall()
-            if rows:
-                out[k] = [r[0] for r in rows]
+        rows = self._select_in("SELECT key, type, kind, entity FROM entity_keys WHERE key IN ({marks})",
+                               sorted({k for k, _, _ in wanted}))
+        for k, t, kind, e in sorted(rows):
+            if (k, t, kind) in wanted:
+                out.setdefault((k, t, kind), []).append(e)
         return out
+
+    def entity_keys_of(self, entity: str, kind: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT key FROM entity_keys WHERE entity = ? AND kind = ? ORDER BY key", (entity, kind))]
 
     def entity_create(self, hint: str, etype: str, exact: bool = False) -> str:
         """A new entity with id ``hint`` (``hint-2``... when taken); with ``exact``, the entity
@@ -49,9 +54,14 @@ class SQLiteEntities(SQLiteCopies):
             return eid
 
     def entity_add_keys(self, entity: str, keys: Iterable[KeyRow]) -> None:
+        rows = {(*k, entity) for k in keys}
+        if not rows:
+            return
         with self.transaction():
+            known = {(*r, entity) for r in self.db.execute(
+                "SELECT key, type, kind FROM entity_keys WHERE entity = ?", (entity,))}
             self.db.executemany("INSERT OR IGNORE INTO entity_keys (key, type, kind, entity) VALUES (?, ?, ?, ?)",
-                                [(*k, entity) for k in keys])
+                                sorted(rows - known))
 
     def entity_merge(self, old: str, new: str) -> None:
         """Fold entity ``old`` into ``new``: its mentions, quotations and keys move; its id
@@ -60,6 +70,8 @@ class SQLiteEntities(SQLiteCopies):
             return
         with self.transaction():
             self.db.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (new, old))
+            self.db.execute("UPDATE entities SET mentions = mentions + "
+                            "(SELECT mentions FROM entities WHERE id = ?) WHERE id = ?", (old, new))
             self.db.execute("UPDATE quotes SET entity = ? WHERE entity = ?", (new, old))
             self.db.execute(
                 "INSERT OR IGNORE INTO entity_keys (key, type, kind, entity) "
@@ -81,9 +93,20 @@ class SQLiteEntities(SQLiteCopies):
 
     def entity_mention_counts(self, entities: Iterable[str]) -> dict[str, int]:
         ids = list(dict.fromkeys(entities))
-        counts = dict(self._select_in(
-            "SELECT entity, count(*) FROM mentions WHERE entity IN ({marks}) GROUP BY entity", ids))
+        counts = dict(self._select_in("SELECT id, mentions FROM entities WHERE id IN ({marks})", ids))
         return {e: int(counts.get(e, 0)) for e in ids}
+
+    def entity_forget(self, article_id: str) -> None:
+        """Take an article's mentions and quotations out (before it is deleted or replaced)."""
+        rowid = self._rowid(article_id)
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE entities SET mentions = mentions - ? WHERE id = ?",
+                [(n, e) for e, n in self.db.execute(
+                    "SELECT entity, count(*) FROM mentions WHERE article = ? GROUP BY entity", (rowid,))])
+            self.db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
+            self.db.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
+            self.db.execute("DELETE FROM entity_indexed WHERE article = ?", (rowid,))
 
     def entity_seq(self, entities: Iterable[str]) -> dict[str, int]:
         return dict(self._select_in("SELECT id, seq FROM entities WHERE id IN ({marks})", entities))
@@ -94,8 +117,12 @@ class SQLiteEntities(SQLiteCopies):
         """Replace an article's mentions and quotations (with their canonical entities)."""
         rowid = self._rowid(article_id)
         with self.transaction():
-            self.db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
-            self.db.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
+            self.entity_forget(article_id)
+            counts: dict[str, int] = {}
+            for _, e in mentions:
+                counts[e] = counts.get(e, 0) + 1
+            self.db.executemany("UPDATE entities SET mentions = mentions + ? WHERE id = ?",
+                                [(n, e) for e, n in counts.items()])
             self.db.executemany(
                 "INSERT OR REPLACE INTO mentions (article, field, start, stop, text, type, sentence, entity)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

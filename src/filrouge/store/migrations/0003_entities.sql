@@ -4,7 +4,8 @@
 CREATE TABLE entities (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,               -- PER, LOC, ORG, MISC
-    seq INTEGER NOT NULL              -- creation order
+    seq INTEGER NOT NULL,             -- creation order
+    mentions INTEGER NOT NULL DEFAULT 0  -- kept up to date as articles come and go
 );
 CREATE TABLE entity_keys (
     key TEXT NOT NULL,
