@@ -109,8 +109,11 @@ class Filrouge:
                 # may type one mention of a place as a person); the mention's own type stays.
                 m["name"], m["mention_type"], m["type"] = ent.name, m["type"], ent.type
         speakers = self.store.article_quote_speakers(article_id)
+        said = {e.id: e.name for e in describe(self.store, sorted({e for e in speakers.values() if e}))}
         for q in out["quotes"]:
+            # As in `filrouge quotes`: the speaker's canonical name, and the words the text used.
             q["speaker_id"] = speakers.get(q["start"])
+            q["said_as"], q["speaker"] = q["speaker"], said.get(q["speaker_id"] or "", q["speaker"])
         return out
 
     # ------------------------------------------------------------------ entities and quotes
