@@ -100,7 +100,9 @@ class Filrouge:
         out["copies"] = group.as_dict() if group else None
         out["shared_passages"] = [p.as_dict() for p in self.shared_passages(article_id)]
         canonical = self.store.article_entities(article_id)
-        known = {e.id: e for e in describe(self.store, sorted(set(canonical.values())))}
+        speakers = self.store.article_quote_speakers(article_id)
+        ids = set(canonical.values()) | {e for e in speakers.values() if e}
+        known = {e.id: e for e in describe(self.store, sorted(ids))}
         for m in out["entities"] + out["other_entities"]:
             m["entity_id"] = canonical.get((m.get("field", "text"), m["start"]))
             ent = known.get(m["entity_id"])
@@ -108,12 +110,11 @@ class Filrouge:
                 # The entity's name and type, from all its mentions in the corpus (the model
                 # may type one mention of a place as a person); the mention's own type stays.
                 m["name"], m["mention_type"], m["type"] = ent.name, m["type"], ent.type
-        speakers = self.store.article_quote_speakers(article_id)
-        said = {e.id: e.name for e in describe(self.store, sorted({e for e in speakers.values() if e}))}
         for q in out["quotes"]:
             # As in `filrouge quotes`: the speaker's canonical name, and the words the text used.
             q["speaker_id"] = speakers.get(q["start"])
-            q["said_as"], q["speaker"] = q["speaker"], said.get(q["speaker_id"] or "", q["speaker"])
+            ent = known.get(q["speaker_id"] or "")
+            q["said_as"], q["speaker"] = q["speaker"], ent.name if ent else q["speaker"]
         return out
 
     # ------------------------------------------------------------------ entities and quotes

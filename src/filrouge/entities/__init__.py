@@ -18,12 +18,13 @@ from functools import cache
 from ..article import Article
 from ..copies.signature import stopwords
 from .local import group_mentions
-from .names import alias_table, words
+from .names import alias_table, fold, key, words
 from .ner import Span, recognise
 from .quotes import find_quotes
 from .rules import MONTHS_DAYS, find_names
 
-# Bumped when extraction changes what it finds: `filrouge enrich` redoes older articles.
+# Bumped when extraction changes what it finds. Stored with each article's mentions (table
+# entity_indexed), so it is known which version read an article; `filrouge enrich` redoes all.
 EXTRACTION_VERSION = 1
 
 
@@ -47,8 +48,6 @@ _CREDIT_WORDS = frozenset(["credit", "crédit", "photo", "photos", "légende", "
 def _credit(name: str) -> bool:
     """Whether a name found in a photo caption is part of its credit line ("Getty Images",
     "STR"): credit words, or a short all-capitals word the alias table does not know."""
-    from .names import alias_table, fold, key
-
     ws = set(fold(name).split())
     return bool(ws & _CREDIT_WORDS) or (name.isupper() and len(name) <= 4 and key(name) not in alias_table())
 
@@ -98,7 +97,7 @@ def _describe(article: Article, doc: list[tuple[str, str]], model_spans: list[Sp
     field_of = [offsets[bisect_right([o for o, _ in offsets], s.start) - 1] for s in names]
     sentence_of = [max(0, bisect_right(starts, s.start - base) - 1) if f == "text" else -1
                    for s, (_, f) in zip(names, field_of)]
-    grouped, _ = group_mentions(combined, names, sentence_of, language)
+    grouped = group_mentions(combined, names, sentence_of, language)
     mentions = [replace(m, start=m.start - o, end=m.end - o, field=f) for m, (o, f) in zip(grouped, field_of)]
     in_text = [m for m in mentions if m.field == "text"]
     quotes = find_quotes(article.text, article.sentences, article.paragraphs, in_text, language)

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from ..article import Article, Entity, Mention
 from ..store import Store
 from .local import name_key, name_words
-from .names import NEAR_MIN, alias_table, deletions, key, slug
+from .names import NEAR_MIN, alias_table, deletions, key, near_probes, slug
 
 Key = tuple[str, str, str]
 
@@ -104,13 +104,7 @@ class EntityIndex:
         found = self.store.entity_find((k, etype, "name") for k in keys)
         hits = [e for es in found.values() for e in es]
         if not hits and near:
-            probes: list[Key] = []
-            for k in keys:
-                if len(k) < NEAR_MIN:
-                    continue
-                dels = deletions(k)
-                probes += [(k, etype, "del")] + [(d, etype, "del") for d in dels] + [(d, etype, "name") for d in dels]
-            found = self.store.entity_find(probes)
+            found = self.store.entity_find((p, etype, kind) for k in keys for p, kind in near_probes(k))
             hits = [e for es in found.values() for e in es]
             hits = [e for e in hits if self._same_shape(e, keys)]
         return self._choose(hits)

@@ -17,7 +17,7 @@ then "Poutine", "V. Poutine", "Vladimir Vladimirovitch Poutine"; "Kim Jong Un", 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from ..article import Mention
@@ -25,19 +25,6 @@ from .names import NearIndex, acronym, alias_table, fold, key, word_key, words
 from .ner import Span
 
 _ACRONYM_SKIP = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "and", "et", "for", "für", "der", "die", "das", "und", "y", "del"])
-
-
-@dataclass
-class LocalEntity:
-    """One entity as an article names it: its mentions' spellings and keys."""
-
-    index: int
-    type: str
-    names: list[str] = field(default_factory=list)
-
-    @property
-    def full(self) -> list[str]:
-        return [n for n in self.names if len(name_words(n)) > 1]
 
 
 @cache
@@ -71,8 +58,9 @@ def _initial(name: str) -> str | None:
 
 
 def group_mentions(text: str, spans: list[Span], sentence_of: list[int], language: str | None
-                   ) -> tuple[list[Mention], list[LocalEntity]]:
-    """Mentions (in text order) and the article-local entities they name."""
+                   ) -> list[Mention]:
+    """Mentions in text order, each with ``local``, the number of the article-local entity it
+    names (numbered in order of first mention)."""
     names = [text[s.start:s.end] for s in spans]
     # A lone word the model typed otherwise but that is part of a person's full name in
     # this article is that person ("Pour Kim, ..." tagged MISC, with "Kim Jong Un" later).
@@ -154,17 +142,12 @@ def group_mentions(text: str, spans: list[Span], sentence_of: list[int], languag
     order: dict[int, int] = {}
     for i in range(len(spans)):
         order.setdefault(find(i), len(order))
-    entities = [LocalEntity(n, "") for n in range(len(order))]
     types: list[Counter[str]] = [Counter() for _ in order]
     for i, s in enumerate(spans):
-        n = order[find(i)]
-        entities[n].names.append(names[i])
-        types[n][s.type] += 1
-    for ent, c in zip(entities, types):
-        ent.type = max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0]
-    mentions = [Mention(names[i], s.start, s.end, entities[order[find(i)]].type, sentence_of[i],
-                        order[find(i)]) for i, s in enumerate(spans)]
-    return mentions, entities
+        types[order[find(i)]][s.type] += 1
+    majority = [max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0] for c in types]
+    return [Mention(names[i], s.start, s.end, majority[order[find(i)]], sentence_of[i], order[find(i)])
+            for i, s in enumerate(spans)]
 
 
 def _by_key(indices: list[int], keys: list[str]) -> dict[str, list[int]]:

@@ -103,13 +103,24 @@ class NearIndex:
 
     def lookup(self, k: str) -> list[str]:
         found = {k} & self.keys
-        if len(k) >= NEAR_MIN:
-            found |= self.variants.get(k, set())  # k is one of theirs with a letter deleted
-            for d in deletions(k):
-                found |= self.variants.get(d, set())  # one substitution apart
-                if d in self.keys and len(d) >= NEAR_MIN:
-                    found.add(d)  # theirs is k with a letter deleted
+        for probe, kind in near_probes(k):
+            if kind == "del":
+                found |= self.variants.get(probe, set())
+            elif probe in self.keys and len(probe) >= NEAR_MIN:
+                found.add(probe)
         return sorted(x for x in found if near(x, k))
+
+
+def near_probes(k: str) -> list[tuple[str, str]]:
+    """What to look up to find the keys one edit from ``k``, in an index that holds each key
+    whole (kind ``name``) and with each of its letters deleted (kind ``del``): ``k`` among
+    their deletions (``k`` lacks a letter of theirs), ``k``'s deletions among their deletions
+    (one letter differs), and ``k``'s deletions among their names (theirs lacks a letter).
+    The NearIndex and the store's entity keys are both searched this way."""
+    if len(k) < NEAR_MIN:
+        return []
+    dels = sorted(deletions(k))
+    return [(k, "del")] + [(d, "del") for d in dels] + [(d, "name") for d in dels]
 
 
 def slug(name: str) -> str:

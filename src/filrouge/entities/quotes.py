@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from ..article import Mention, Quote
 from .names import fold, words
@@ -79,6 +80,28 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_INVERTED = re.compile(r"-t?-?(il|elle|ils|elles)\b", re.IGNORECASE)
+
+
+def _alternation(entries: tuple[str, ...]) -> str:
+    return "|".join(re.escape(v) for v in sorted(entries, key=len, reverse=True))
+
+
+@cache
+def _patterns(language: str | None) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
+                                             re.Pattern[str] | None]:
+    """A language's speech verbs (by stem), source words ("selon") and, after a verb, the
+    "que"/"that" of reported speech; built once per process."""
+    lang = words(language)
+    verb = re.compile(r"(?<![\w])(?:" + _alternation(lang.speech_verbs) + r")[\w]*",
+                      re.IGNORECASE) if lang.speech_verbs else None
+    source = re.compile(r"(?<![\w])(?:" + _alternation(lang.source_words) + r")\s+",
+                        re.IGNORECASE) if lang.source_words else None
+    that = re.compile(r"\s+(?:[\w\-]+\s+){0,3}?(?:" + "|".join(re.escape(t) for t in lang.that)
+                      + r")(?:\s+|(?<=['’]))", re.IGNORECASE) if lang.that else None
+    return verb, source, that
+
+
 class _Finder:
     def __init__(self, text: str, sentences: tuple[tuple[int, int], ...], mentions: list[Mention],
                  language: str | None) -> None:
@@ -88,14 +111,8 @@ class _Finder:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.mention_starts = [m.start for m in self.mentions]
         self.lang = words(language)
-        stems = sorted(self.lang.speech_verbs, key=len, reverse=True)
-        self.verb = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in stems) + r")[\w]*",
-                               re.IGNORECASE) if stems else None
-        sources = sorted(self.lang.source_words, key=len, reverse=True)
-        self.source = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(v) for v in sources) + r")\s+",
-                                 re.IGNORECASE) if sources else None
+        self.verb, self.source, self.that = _patterns(language)
         self.pronouns = self.lang.pronouns
-        self.inverted = re.compile(r"-t?-?(il|elle|ils|elles)\b", re.IGNORECASE)
         self.descriptions = self._descriptions()
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
 
@@ -202,7 +219,7 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     tail = text[r.close:nxt]
     vm = f.verb.search(tail, 0, 80) if f.verb is not None else None
     if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 6:
-        if f.inverted.search(tail, 0, vm.end() + 8):
+        if _INVERTED.search(tail, 0, vm.end() + 8):
             return _pronoun(f, r, previous), "pronoun"
         named = _prefer_person(f.speakers(r.close, r.close + vm.start(), inside))
         if named:
@@ -320,10 +337,9 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
 
 def _reported(f: _Finder, inside: list[tuple[int, int]], quoted: set[int]) -> list[Quote]:
     """Reported speech: a speaker, a speech verb, then que/that and what was said."""
-    if f.verb is None or not f.lang.that:
+    if f.verb is None or f.that is None:
         return []
-    that = "|".join(re.escape(t) for t in f.lang.that)
-    pattern = re.compile(r"\s+(?:[\w\-]+\s+){0,3}?(?:" + that + r")(?:\s+|(?<=['’]))", re.IGNORECASE)
+    pattern = f.that
     out: list[Quote] = []
     for k, (ss, se) in enumerate(f.sentences):
         if k in quoted:

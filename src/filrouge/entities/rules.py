@@ -60,21 +60,14 @@ def patterns(text: str) -> list[Span]:
     return out
 
 
-def _title_re(language: str | None) -> re.Pattern[str] | None:
+@cache
+def _titles(language: str | None) -> re.Pattern[str] | None:
+    """Titles and honorifics at the start of a name, any number of them ("M.", "Président")."""
     titles = words(language).titles
     if not titles:
         return None
     alts = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
     return re.compile(r"^(?:(?:" + alts + r")(?:\s+|(?<=\.)))+", re.IGNORECASE)
-
-
-_TITLES: dict[str | None, re.Pattern[str] | None] = {}
-
-
-def _titles(language: str | None) -> re.Pattern[str] | None:
-    if language not in _TITLES:
-        _TITLES[language] = _title_re(language)
-    return _TITLES[language]
 
 
 def _trim(text: str, span: Span, language: str | None) -> Span | None:
@@ -99,7 +92,8 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
         m = title.match(text[s:e])
         if m and m.end() < e - s:
             s += m.end()
-            etype = "PER" if etype in ("PER", "LOC", "MISC", "ORG") and _honorific(m.group()) else etype
+            if _honorific(m.group()):
+                etype = "PER"
     # A leading article: "La Russie" → "Russie", unless the table knows the whole name.
     head = fold(text[s:e]).split()
     if len(head) > 1 and head[0] in _ARTICLES and key(text[s:e]) not in alias_table():

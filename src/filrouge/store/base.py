@@ -164,9 +164,6 @@ class Store(ABC):
                            quotes: Sequence[tuple[Quote, str | None]]) -> None: ...
 
     @abstractmethod
-    def entity_unindexed(self, version: int) -> list[str]: ...
-
-    @abstractmethod
     def article_entities(self, article_id: str) -> dict[tuple[str, int], str]: ...
 
     @abstractmethod

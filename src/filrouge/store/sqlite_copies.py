@@ -178,9 +178,6 @@ class SQLiteCopies:
     def delete(self, article_id: str) -> None:
         """Remove an article and its earlier versions (the copy index is the caller's)."""
         with self.transaction():
-            forget = getattr(self, "entity_forget", None)
-            if forget is not None and self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
-                forget(article_id)  # keeps the entities' mention counts right
             cur = self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             if cur.rowcount == 0:
                 raise NotFound(f"no article with id '{article_id}'")

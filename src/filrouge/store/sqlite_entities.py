@@ -96,6 +96,13 @@ class SQLiteEntities(SQLiteCopies):
         counts = dict(self._select_in("SELECT id, mentions FROM entities WHERE id IN ({marks})", ids))
         return {e: int(counts.get(e, 0)) for e in ids}
 
+    def delete(self, article_id: str) -> None:
+        """Remove an article, its mentions first (so the entities' counts stay right)."""
+        with self.transaction():
+            if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                self.entity_forget(article_id)
+            super().delete(article_id)
+
     def entity_forget(self, article_id: str) -> None:
         """Take an article's mentions and quotations out (before it is deleted or replaced)."""
         rowid = self._rowid(article_id)
@@ -135,14 +142,6 @@ class SQLiteEntities(SQLiteCopies):
             self.db.execute("INSERT OR REPLACE INTO entity_indexed (article, version) VALUES (?, ?)",
                             (rowid, version))
 
-    def entity_unindexed(self, version: int) -> list[str]:
-        """Articles whose mentions are missing from the index or were found by an older version."""
-        rows = self.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN entity_indexed x ON x.article = a.rowid "
-            "WHERE x.version IS NULL OR x.version < ? "
-            "ORDER BY a.published_value IS NULL, a.published_value, a.id", (version,))
-        return [r[0] for r in rows]
-
     def article_entities(self, article_id: str) -> dict[tuple[str, int], str]:
         """(field, start offset) → canonical entity, for an article's mentions."""
         rows = self.db.execute("SELECT field, start, entity FROM mentions WHERE article = ?",
@@ -154,6 +153,13 @@ class SQLiteEntities(SQLiteCopies):
         return {int(s): e for s, e in rows}
 
     # ------------------------------------------------------------------ reading
+    def _rows(self, sql: str, column: str, entities: Iterable[str] | None) -> list[Any]:
+        """Rows of ``sql`` (its ``{where}`` filled in): all of them, or those whose ``column``
+        is one of ``entities`` (queried 500 at a time)."""
+        if entities is None:
+            return [tuple(r) for r in self.db.execute(sql.format(where=""))]
+        return [tuple(r) for r in self._select_in(sql.format(where=f"WHERE {column} IN ({{marks}})"), entities)]
+
     def entity_aliases(self, entities: Iterable[str] | None = None, etype: str | None = None
                        ) -> list[tuple[str, str, str, int]]:
         """(entity, mention type, spelling, mentions) rows; ``etype`` keeps the entities whose
@@ -164,18 +170,14 @@ class SQLiteEntities(SQLiteCopies):
                              "FROM mentions GROUP BY entity, type) t WHERE t.type = ? AND t.n * 2 >= "
                              "(SELECT count(*) FROM mentions x WHERE x.entity = t.entity))")
             return [tuple(r) for r in self.db.execute(sql, (etype,))]
-        if entities is not None:
-            return [tuple(r) for r in self._select_in(sql.format(where="WHERE m.entity IN ({marks})"), entities)]
-        return [tuple(r) for r in self.db.execute(sql.format(where=""))]
+        return self._rows(sql, "m.entity", entities)
 
     def entity_articles(self, entities: Iterable[str] | None = None) -> list[tuple[str, str, str | None]]:
         """(entity, article id, publication date) rows, in date order."""
         sql = ("SELECT DISTINCT m.entity, a.id, a.published_value FROM mentions m "
                "JOIN articles a ON a.rowid = m.article {where} "
                "ORDER BY a.published_value IS NULL, a.published_value, a.id")
-        if entities is None:
-            return [tuple(r) for r in self.db.execute(sql.format(where=""))]
-        return [tuple(r) for r in self._select_in(sql.format(where="WHERE m.entity IN ({marks})"), entities)]
+        return self._rows(sql, "m.entity", entities)
 
     def entity_cooccurring(self, entity: str, limit: int = 20) -> list[tuple[str, int]]:
         """Other entities named in the same articles, with the number of articles shared."""
@@ -191,6 +193,4 @@ class SQLiteEntities(SQLiteCopies):
         sql = ("SELECT a.id, a.published_value, q.start, q.stop, q.text, q.sentence, q.direct, q.fragment,"
                " q.speaker, q.entity, q.cue FROM quotes q JOIN articles a ON a.rowid = q.article {where} "
                "ORDER BY a.published_value IS NULL, a.published_value, a.id, q.start")
-        if entities is None:
-            return [tuple(r) for r in self.db.execute(sql.format(where=""))]
-        return [tuple(r) for r in self._select_in(sql.format(where="WHERE q.entity IN ({marks})"), entities)]
+        return self._rows(sql, "q.entity", entities)
