@@ -29,6 +29,7 @@ demo: $(VENV)/.base
 	$(BIN)/filrouge --db $(DEMO_DB) copies
 	$(BIN)/filrouge --db $(DEMO_DB) entities --limit 12
 	$(BIN)/filrouge --db $(DEMO_DB) quotes --speaker "Vladimir Poutine"
+	$(BIN)/filrouge --db $(DEMO_DB) stories
 	$(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise
 
 test: $(VENV)/.test
@@ -38,6 +39,7 @@ bench: $(VENV)/.bench
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/copies.py --quality --minhash
 	$(BIN)/python bench/entities.py
+	$(BIN)/python bench/stories.py --cases pipeline,assign,latency,memory
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .hypothesis

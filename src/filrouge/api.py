@@ -30,6 +30,7 @@ from .article import (
     Passage,
     RawArticle,
     Rejection,
+    Story,
 )
 from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
@@ -44,6 +45,8 @@ from .ingest import from_record, list_files, read_file
 from .pipeline import process_batch, redate
 from .settings import Settings
 from .store import Store, open_store
+from .stories import StoryIndex, stream_order
+from .stories import describe as describe_stories
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Filrouge:
         self.store: Store = open_store(self.path, busy_timeout=self.settings.store.busy_timeout)
         self.copy_index = CopyIndex(self.store, self.settings.copies)
         self.entity_index = EntityIndex(self.store)
+        self.story_index = StoryIndex(self.store, self.settings.stories)
 
     # ------------------------------------------------------------------ reading
     def articles(self) -> list[Article]:
@@ -99,6 +103,8 @@ class Filrouge:
         out["copy_group"] = group.id if group else None
         out["copies"] = group.as_dict() if group else None
         out["shared_passages"] = [p.as_dict() for p in self.shared_passages(article_id)]
+        placed = self.store.story_of_article(article_id)
+        out["event"], out["story"] = placed if placed else (None, None)
         canonical = self.store.article_entities(article_id)
         speakers = self.store.article_quote_speakers(article_id)
         ids = set(canonical.values()) | {e for e in speakers.values() if e}
@@ -188,13 +194,52 @@ class Filrouge:
         missing = [i for i in ids if i not in stored]
         if missing:
             raise NotFound(f"no article with id '{missing[0]}'")
-        with self.store.transaction():
-            touched: set[str] = set()
-            for i in ids:
-                touched |= self.copy_index.remove(i)
-                self.store.delete(i)
-            self._date_from_copies(touched - set(ids))
+        try:
+            with self.store.transaction():
+                touched: set[str] = set()
+                for i in ids:
+                    self.story_index.forget(i)
+                    touched |= self.copy_index.remove(i)
+                    self.store.delete(i)
+                self._date_from_copies(touched - set(ids))
+        except BaseException:
+            self.story_index.reset()
+            raise
         return len(ids)
+
+    # ------------------------------------------------------------------ stories and events
+    def stories(self) -> list[Story]:
+        """Every story with its events, the most recent first."""
+        return describe_stories(self.store)
+
+    def story(self, story_or_event_id: str) -> Story:
+        """One story, by its id, an old (merged) id, or the id of one of its events."""
+        cid = self.store.story_resolve(story_or_event_id.strip())
+        if cid is None:
+            raise NotFound(f"no story or event '{story_or_event_id}' (filrouge stories lists them)")
+        parent = self.store.story_parent(cid)
+        found = describe_stories(self.store, [parent or cid])
+        if not found:
+            raise NotFound(f"story '{story_or_event_id}' has no articles")
+        return found[0]
+
+    def recluster(self, on_progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
+        """Forget every event and story and assign all articles again, through the same
+        online code, in the order of :func:`filrouge.stories.stream_order`: the partition
+        an ingest in that order gives. Stored embeddings are reused."""
+        order = stream_order(self.store.arrival_order(), self.store.published_dates(self.store.ids()))
+        try:
+            with self.store.transaction():
+                self.store.story_clear()
+                self.story_index.reset()
+                for k in range(0, len(order), batch):
+                    self.story_index.add([self.store.get(i) for i in order[k:k + batch]])
+                    if on_progress:
+                        on_progress(min(len(order), k + batch), len(order))
+        except BaseException:
+            self.story_index.reset()
+            raise
+        return len(order)
 
     def _index_copies(self, articles: Iterable[Article]) -> None:
         """Put articles in the copy index (inside the caller's transaction) and date the
@@ -255,6 +300,11 @@ class Filrouge:
         # Dates inferred from copies were reset above: give them back.
         with self.store.transaction():
             self._date_from_copies(i for g in self.store.copy_groups().values() for i in g)
+        # Articles stored before the story index (or whose assignment failed) join events.
+        todo = self.store.story_unassigned()
+        for k in range(0, len(todo), batch):
+            with self.store.transaction():
+                self.story_index.add([self.store.get(i) for i in todo[k:k + batch]])
         return done
 
     @staticmethod
@@ -403,12 +453,17 @@ class Filrouge:
     def _flush(self, batch: list[Article], report: IngestReport) -> None:
         if not batch:
             return
-        with self.store.transaction():
-            statuses = self.store.put_many(batch)
-            changed = [a for a, st in zip(batch, statuses) if st != "unchanged"]
-            self._index_copies(changed)
-            for a in changed:
-                self.entity_index.add(a)
+        try:
+            with self.store.transaction():
+                statuses = self.store.put_many(batch)
+                changed = [a for a, st in zip(batch, statuses) if st != "unchanged"]
+                self._index_copies(changed)
+                for a in changed:
+                    self.entity_index.add(a)
+                self.story_index.add(changed)
+        except BaseException:
+            self.story_index.reset()  # its memory may be ahead of what was rolled back
+            raise
         for art, status in zip(batch, statuses):
             if status == "new":
                 report.new += 1

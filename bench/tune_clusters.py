@@ -1,0 +1,234 @@
+"""Choose the story clustering's weights and thresholds, and measure how they generalise.
+
+    python bench/tune_clusters.py [--halves] [--cache DIR]
+
+The procedure (the README's "Stories and events" section), on the eval sets of
+../shared/eval/data with a story/event gold (each ingested once, its features cached):
+1. Weights: the gold clustering is replayed in stream order; each article is compared, as
+   the online clusterer would, with its nearest gold clusters (and its true one); each
+   (article, cluster) pair gives the signals and a label (same cluster or not). A logistic
+   regression (L2, Newton) over those pairs gives each level's weights. Events learn from
+   ecbplus and rpm2 (ml-crisis-fr's "events" are whole crises), stories from all three.
+2. Thresholds, merge margins and time horizons: a grid, scored by the mean of the targeted
+   BCubed F1s (ecbplus events, rpm2 stories and events, ml-crisis-fr stories) of the online
+   clusterer replayed in stream order and in two shuffled orders.
+Without --halves it tunes on every topic (all the labelled data we have: the held-out parts
+are kept by the data's owners) and prints the settings as TOML for default.toml. With
+--halves (leave-topics-out), each dataset's gold stories, sorted by id, alternate between two
+halves; it tunes on one half and scores the other, both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from filrouge.api import Filrouge
+from filrouge.entities.evaluate import bcubed
+from filrouge.settings import Settings
+from filrouge.stories import stream_order
+from filrouge.stories.cluster import (
+    SIGNALS,
+    Cluster,
+    Clusterer,
+    ClusterSettings,
+    Level,
+    VectorIndex,
+)
+from filrouge.stories.evaluate import evaluate, read_dataset
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "data"
+TARGETS = {"ecbplus": ["event"], "rpm2": ["story", "event"], "ml-crisis-fr": ["story"]}
+SHUFFLES = (101, 102)   # not the seeds eval clustering --shuffle reports
+THRESHOLDS = [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0]
+MARGINS = [0.5, 1.0, 2.0, 3.0, math.inf]
+HORIZONS = {"event": [2.0, 7.0], "story": [60.0]}
+FIT = {"event": ["ecbplus", "rpm2"], "story": ["ecbplus", "rpm2", "ml-crisis-fr"]}
+
+
+def load(name: str, cache: Path) -> tuple[list, dict]:
+    """Features of a dataset's articles in stream order (ingested once into ``cache``)."""
+    db = cache / f"{name}.db"
+    if not db.exists():
+        evaluate(DATA / name, db=db)
+    records, gold = read_dataset(DATA / name)
+    ids = [str(r["id"]) for r in records]
+    order = stream_order(ids, {str(r["id"]): r.get("published") for r in records})
+    with Filrouge(db) as fr:
+        stored = [fr.article(i) for i in order if i in set(fr.store.ids())]
+        feats = fr.story_index.features(stored)
+    return feats, gold
+
+
+def run(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[str, float]:
+    c = Clusterer(s)
+    pairs = {}
+    for f in feats:
+        if gold[f.id]["story"] in topics:
+            a = c.assign(f)
+            pairs[f.id] = (a.event, a.story)
+    ids = sorted(pairs)
+    out = {}
+    for level, k in (("event", 0), ("story", 1)):
+        out[level] = bcubed([c.resolve(pairs[i][k]) for i in ids], [gold[i][level] for i in ids])["f1"]
+    return out
+
+
+def pairs_for(feats: list, gold: dict, topics: set[str], level: str, horizon: float, k: int = 10):
+    """(signals, label) of each article against its nearest gold clusters, replayed in order."""
+    c = Clusterer()
+    clusters: dict[str, Cluster] = {}
+    index = VectorIndex()
+    xs, ys = [], []
+    for f in feats:
+        g = gold[f.id]
+        if g["story"] not in topics:
+            continue
+        c.n_articles += 1
+        c.term_df.update(f.terms.keys())
+        c.entity_df.update(f.entities.keys())
+        q = c._query(f)
+        true = g[level]
+        cands = set(index.nearest(f.vector, k))
+        if true in clusters:
+            cands.add(true)
+        for cid in sorted(cands):
+            x = c.signals(f, q, clusters[cid], horizon)
+            xs.append([x[s] for s in SIGNALS])
+            ys.append(1.0 if cid == true else 0.0)
+        cl = clusters.setdefault(true, Cluster(id=true, seq=len(clusters)))
+        cl.add(f, c._term_weights(f.terms), 150)
+        index.put(true, cl.unit())
+    return xs, ys
+
+
+def logistic(xs: list, ys: list, l2: float = 1e-2) -> tuple[float, list[float]]:
+    """Bias and weights of an L2-regularised logistic regression (Newton steps)."""
+    X = np.hstack([np.ones((len(xs), 1)), np.asarray(xs, dtype=float)])
+    y = np.asarray(ys, dtype=float)
+    w = np.zeros(X.shape[1])
+    reg = l2 * np.eye(X.shape[1])
+    reg[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-X @ w))
+        grad = X.T @ (p - y) + reg @ w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + reg + 1e-9 * np.eye(X.shape[1])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return float(w[0]), [float(v) for v in w[1:]]
+
+
+def fitted(data: dict, level: str, horizon: float, base: Level, part: int | None) -> Level:
+    xs, ys = [], []
+    for name in FIT[level]:
+        feats, gold, halves = data[name]
+        x, y = pairs_for(feats, gold, halves[0] | halves[1] if part is None else halves[part], level, horizon)
+        xs += x
+        ys += y
+    bias, w = logistic(xs, ys)
+    return dataclasses.replace(base, bias=bias, horizon=horizon, **dict(zip(SIGNALS, w)))
+
+
+def objective(data: dict, s: ClusterSettings, part: int | None) -> tuple[float, dict]:
+    """Mean targeted F1 over the datasets, each clustered in stream order and in two
+    shuffled orders (order robustness is a target too): on all topics (``part`` None) or
+    on one half."""
+    detail = {}
+    for name, (feats, gold, halves) in data.items():
+        topics = halves[0] | halves[1] if part is None else halves[part]
+        runs = [run(order, gold, s, topics) for order in _orders(name, feats)]
+        detail[name] = {lv: sum(r[lv] for r in runs) / len(runs) for lv in ("event", "story")}
+    vals = [detail[n][lv] for n, lvs in TARGETS.items() if n in detail for lv in lvs]
+    return sum(vals) / len(vals), detail
+
+
+_ORDERS: dict[str, list] = {}
+
+
+def _orders(name: str, feats: list) -> list:
+    if name not in _ORDERS:
+        shuffled = []
+        for seed in SHUFFLES:
+            order = feats[:]
+            random.Random(seed).shuffle(order)
+            shuffled.append(order)
+        _ORDERS[name] = [feats, *shuffled]
+    return _ORDERS[name]
+
+
+def search(data: dict, part: int | None, base: ClusterSettings, log: bool) -> tuple[ClusterSettings, float, dict]:
+    """Fit the weights, then the horizons, thresholds and merge margins, on ``part``."""
+    best, chosen, detail = -1.0, base, {}
+    fits = {(lv, h): fitted(data, lv, h, getattr(base, lv), part) for lv in HORIZONS for h in HORIZONS[lv]}
+    for eh in HORIZONS["event"]:
+        for sh in HORIZONS["story"]:
+            s = dataclasses.replace(base, event=fits["event", eh], story=fits["story", sh])
+            for _ in range(2):  # coordinate ascent over the two thresholds, twice
+                for level in ("story", "event"):
+                    for t in THRESHOLDS:
+                        lv = getattr(s, level)
+                        cand = dataclasses.replace(s, **{level: dataclasses.replace(lv, threshold=t, merge=math.inf)})
+                        score, det = objective(data, cand, part)
+                        if score > best + 1e-6:
+                            best, chosen, detail = score, cand, det
+                            if log:
+                                print(f"  horizons {eh}/{sh} {level} threshold {t}: {best:.4f} {json.dumps(det)}",
+                                      flush=True)
+                    s = chosen if chosen.event.horizon == eh and chosen.story.horizon == sh else s
+    s = chosen
+    for level in ("event", "story"):
+        for m in MARGINS:
+            lv = getattr(s, level)
+            cand = dataclasses.replace(s, **{level: dataclasses.replace(lv, merge=lv.threshold + m)})
+            score, det = objective(data, cand, part)
+            if score > best + 1e-6:
+                best, s, detail = score, cand, det
+    return s, best, detail
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache", default="/tmp/filrouge-tune")
+    ap.add_argument("--halves", action="store_true",
+                    help="Leave-topics-out: tune on one half of the topics, score the other, both ways.")
+    args = ap.parse_args()
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    data = {}
+    for name in TARGETS:
+        if not (DATA / name).is_dir():
+            sys.exit(f"{DATA / name} not found")
+        feats, gold = load(name, cache)
+        stories = sorted({g["story"] for g in gold.values()})
+        data[name] = (feats, gold, (set(stories[0::2]), set(stories[1::2])))
+    base = Settings.load().stories
+    started = time.perf_counter()
+    if args.halves:
+        for tune, test in ((0, 1), (1, 0)):
+            s, dev, _ = search(data, tune, base, log=False)
+            held, detail = objective(data, s, test)
+            print(f"tuned on half {tune} ({dev:.4f}), scored on half {test}: {held:.4f} {json.dumps(detail)}")
+        print(f"took {time.perf_counter() - started:.0f}s")
+        return
+    s, best, detail = search(data, None, base, log=True)
+    print(f"search took {time.perf_counter() - started:.0f}s")
+    print(f"chosen: {best:.4f} {json.dumps(detail)}")
+    print("\n# for default.toml")
+    for level in ("event", "story"):
+        print(f"[stories.{level}]")
+        for k, v in dataclasses.asdict(getattr(s, level)).items():
+            print(f"{k} = {round(v, 3)}")
+
+
+if __name__ == "__main__":
+    main()

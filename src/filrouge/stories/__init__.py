@@ -1,0 +1,256 @@
+"""Stories and events: the online clustering (``cluster``) over the store.
+
+:class:`StoryIndex` feeds stored articles to the :class:`~.cluster.Clusterer` in arrival
+order, inside the ingest transaction, and writes back what changed; :func:`describe`
+turns stored events and stories into :class:`~filrouge.article.Story` records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..article import Article, Event, Story
+from .cluster import Assignment, Cluster, Clusterer, ClusterSettings
+from .features import MODEL, Features, embed, features, salience
+
+__all__ = ["Assignment", "ClusterSettings", "StoryIndex", "describe", "stream_order"]
+
+
+_FROM_TEXT = frozenset({"dateline", "text", "copy"})
+
+
+def stream_order(ids: list[str], published: dict[str, Any]) -> list[str]:
+    """The order a stream is replayed in: by the publication date that came with the
+    article (a feed, a JSON field, page metadata, a date marker), then in the given order;
+    articles dated only from their text (a dateline, a mention, a copy) or not at all keep
+    their place after those. ``filrouge eval clustering`` ingests in this order and
+    ``recluster`` replays in it, so both give the same partition."""
+    def own(i: str) -> str:
+        p = published.get(i)
+        if p is None or isinstance(p, str):
+            return p or "~"
+        return "~" if p.inferred or p.source in _FROM_TEXT else p.value
+    return sorted(ids, key=own)  # stable
+
+
+class StoryIndex:
+    """The online clustering's state, loaded from the store on first use."""
+
+    def __init__(self, store: Any, settings: ClusterSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or ClusterSettings()
+        self._clusterer: Clusterer | None = None
+        self._seq = 0
+
+    # ---------------------------------------------------------------- state
+    @property
+    def clusterer(self) -> Clusterer:
+        if self._clusterer is None:
+            self._clusterer = self._load()
+        return self._clusterer
+
+    def reset(self) -> None:
+        """Forget the in-memory state (after a rolled-back transaction): reloaded on next use."""
+        self._clusterer = None
+
+    def _load(self) -> Clusterer:
+        c = Clusterer(self.settings)
+        meta = self.store.story_meta()
+        c.n_articles = meta.get("articles", 0)
+        c.next_event = meta.get("next_event", 1)
+        c.next_story = meta.get("next_story", 1)
+        c.latest = meta.get("latest")
+        self._seq = meta.get("assigned", 0)
+        c.term_df = Counter(self.store.story_vocab("term"))
+        c.entity_df = Counter(self.store.story_vocab("entity"))
+        c.redirects = self.store.story_redirects()
+        since = c.latest - self.settings.window_days if c.latest is not None else None
+        events = self.store.story_clusters("event", since=since, limit=self.settings.max_active)
+        for ev in events:
+            c.load(ev, story=False)
+        parents = {e.parent for e in events if e.parent}
+        story_since = c.latest - self.settings.story_window_days if c.latest is not None else None
+        stories = {s.id: s for s in self.store.story_clusters("story", since=story_since, limit=self.settings.max_active)}
+        missing = parents - set(stories)
+        if missing:
+            stories.update({s.id: s for s in self.store.story_clusters("story", ids=missing)})
+        for s in stories.values():
+            c.load(s, story=True)
+        return c
+
+    def _save(self) -> None:
+        c = self.clusterer
+        events, stories, gone, redirects = c.drain()
+        vocab = {"term": dict(c.term_changes), "entity": dict(c.entity_changes)}
+        c.term_changes.clear()
+        c.entity_changes.clear()
+        meta = {"articles": c.n_articles, "next_event": c.next_event, "next_story": c.next_story,
+                "latest": c.latest, "assigned": self._seq}
+        self.store.story_save(events, stories, gone, redirects, vocab, meta)
+
+    # ---------------------------------------------------------------- articles
+    def features(self, articles: list[Article]) -> list[Features]:
+        """What the clusterer reads of each article: its embedding (computed now when the
+        worker did not, or read back from the store), entities and copy group."""
+        stored = self.store.story_vectors([a.id for a in articles if a.embedding is None])
+        todo = [a for a in articles if a.embedding is None and a.id not in stored]
+        if todo:
+            for a in embed(todo, self.settings.lead_words):
+                stored[a.id] = np.frombuffer(a.embedding or b"", dtype="<f4")
+        out = []
+        for a in articles:
+            vec = np.frombuffer(a.embedding, dtype="<f4") if a.embedding is not None else stored[a.id]
+            mentions = [(e, f) for (f, _), e in self.store.article_entities(a.id).items()]
+            out.append(features(a, vec.astype(np.float32), salience(mentions), self.store.copy_group(a.id),
+                                self.settings.terms_words))
+        return out
+
+    def add(self, articles: Iterable[Article]) -> list[Assignment]:
+        """Assign articles (stored, with their entities and copies filed), in order. Runs
+        inside the caller's transaction; a new version leaves its old event first."""
+        batch = list(articles)
+        if not batch:
+            return []
+        c = self.clusterer
+        try:
+            with self.store.transaction():
+                for a in batch:
+                    if a.version > 1:
+                        self._forget(a.id, previous=True)
+                feats = self.features(batch)
+                done = []
+                rows = []
+                for f in feats:
+                    asg = c.assign(f)
+                    self._seq += 1
+                    rows.append((f.id, asg.event, round(asg.score, 4), self._seq))
+                    done.append(asg)
+                self.store.story_put_vectors(
+                    (f.id, MODEL, f.vector.astype("<f4").tobytes()) for f in feats)
+                self.store.story_assign(rows)
+                self._save()
+        except BaseException:
+            self.reset()
+            raise
+        return done
+
+    def forget(self, article_id: str) -> None:
+        """Take a stored article out of its event (before it is deleted)."""
+        try:
+            with self.store.transaction():
+                self._forget(article_id, previous=False)
+                self._save()
+        except BaseException:
+            self.reset()
+            raise
+
+    def _forget(self, article_id: str, previous: bool) -> None:
+        was = self.store.story_unassign(article_id)
+        if was is None:
+            return
+        c = self.clusterer
+        eid = c.resolve(was[0])
+        if eid not in c.events:
+            for ev in self.store.story_clusters("event", ids=[eid]):
+                c.load(ev, story=False)
+        event = c.events.get(eid)
+        if event is None:
+            return
+        versions = self.store.versions(article_id)
+        article = versions[-2] if previous and len(versions) > 1 else versions[-1]
+        vec = self.store.story_vectors([article_id]).get(article_id)
+        if vec is None:
+            return
+        mentions = [] if previous else [(e, f) for (f, _), e in self.store.article_entities(article_id).items()]
+        f = features(article, vec.astype(np.float32), salience(mentions), None, self.settings.terms_words)
+        weights = c._term_weights(f.terms)
+        event.remove(f, weights)
+        story = c.stories.get(event.parent or "")
+        if story is None and event.parent:
+            for s in self.store.story_clusters("story", ids=[event.parent]):
+                c.load(s, story=True)
+            story = c.stories.get(event.parent)
+        if story is not None:
+            story.remove(f, weights)
+        c.dirty |= {event.id} | ({story.id} if story else set())
+        if event.n == 0:
+            c.drop(event.id, story=False)
+        if story is not None and story.n == 0:
+            c.drop(story.id, story=True)
+
+
+# -------------------------------------------------------------------- describing
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
+def event_date(c: Cluster, published: list[str | None]) -> tuple[str | None, str | None, str | None]:
+    """(date, granularity, source): the day the articles say it happened, else the day
+    most of them were published, else the month they name most."""
+    if c.dates:
+        best = max(c.dates.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return best, "day", "mentions"
+    days = Counter(p[:10] for p in published if p and len(p) >= 10)
+    if days:
+        return max(days.items(), key=lambda kv: (kv[1], kv[0]))[0], "day", "published"
+    months = Counter(p[:7] for p in published if p and len(p) >= 7)
+    if months:
+        return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0], "month", "published"
+    return None, None, None
+
+
+def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
+    """Stored stories (all, or those of ``story_ids``) with their events, most recent first."""
+    from ..entities.index import describe as describe_entities
+
+    stories = store.story_clusters("story", ids=story_ids)
+    if not stories:
+        return []
+    ids = {s.id for s in stories}
+    events = store.story_events_of(ids)
+    members = store.story_members([e.id for e in events])
+    info = store.story_article_info([a for m in members.values() for a, _, _ in m])
+    vectors = store.story_vectors(info)
+    entity_df = store.story_vocab("entity")
+    n_articles = max(1, store.story_meta().get("articles", 1))
+    by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
+    for e in events:
+        arts = members.get(e.id, [])
+        if not arts:
+            continue
+        unit = e.unit()
+        title_of = max(arts, key=lambda m: (float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0))[0]
+        when, gran, source = event_date(e, [p for _, p, _ in arts])
+        langs = sorted({info[a][0] for a, _, _ in arts if info.get(a) and info[a][0]})
+        by_story[e.parent or ""].append(Event(
+            id=e.id, title=info.get(title_of, ("", "", ""))[2], date=when, granularity=gran,
+            articles=tuple(a for a, _, _ in arts), story=e.parent, date_source=source, languages=tuple(langs)))
+    key_entities: dict[str, list[str]] = {}
+    for s in stories:
+        weight = {k: n * (math.log((n_articles + 1) / (entity_df.get(k, 0) + 1)) + 1)
+                  for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
+        key_entities[s.id] = [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
+    names = {e.id: e.name for e in describe_entities(store, sorted({k for v in key_entities.values() for k in v}))}
+    out = []
+    for s in stories:
+        evs = sorted(by_story.get(s.id, []), key=lambda e: (e.date is None, e.date or "", e.id))
+        if not evs:
+            continue
+        ents = [(k, names[k]) for k in key_entities[s.id] if k in names][:3]
+        terms = [t for t, _ in s.terms.most_common(12)][:5]
+        label_parts = [n for _, n in ents] or terms[:3]
+        dated = [e.date for e in evs if e.date]
+        arts = [a for e in evs for a in e.articles]
+        out.append(Story(
+            id=s.id, label=" · ".join(label_parts) or evs[0].title, start=min(dated) if dated else None,
+            end=max(dated) if dated else None, events=tuple(evs), entities=tuple(ents), terms=tuple(terms),
+            languages=tuple(sorted({info[a][0] for a in arts if info.get(a) and info[a][0]})),
+            sources=tuple(sorted({info[a][1] for a in arts if info.get(a) and info[a][1]}))))
+    out.sort(key=lambda s: (-len(s.articles), s.id))
+    return sorted(out, key=lambda s: s.end or "", reverse=True)  # stable: size breaks ties

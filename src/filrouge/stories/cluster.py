@@ -1,0 +1,573 @@
+"""Online clustering: each article joins an event or opens one, and each event belongs to
+a story. One pass, one article at a time, in the order articles arrive.
+
+An article is compared with the events whose centroids are nearest to its embedding (a
+matrix of the *active* events' unit centroids: an exact inner-product index) and with the
+events its copies already sit in; a precise score over those candidates decides. The score
+is a weighted mean of the signals both sides have:
+
+- ``vector``: cosine of the article's embedding with the event's centroid;
+- ``terms``: TF-IDF cosine (an online vocabulary: document frequencies grow as articles
+  arrive; only events with articles in the same language);
+- ``entities``: the share of the article's canonical entities (weighted by salience and
+  rarity) that the event's articles name;
+- ``days``: whether the event's articles name the same day of the month as the article
+  (the only clue to time in undated articles);
+
+minus a penalty when the article's publication date is far from the event's. An article
+that opens an event is scored against stories the same way (other weights, a longer time
+horizon). An article that scores above the merge level for two events (or stories) shows
+they are one: they merge, the younger into the older, and its id redirects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .features import DIM, Features
+
+SIGNALS = ("vector", "terms", "entities", "missing", "days", "years", "no_terms", "no_entities", "no_days",
+           "no_years", "apart")
+
+
+@dataclass(frozen=True)
+class Level:
+    """How one level (events or stories) scores an article against a cluster: a linear
+    model over the signals (a logistic regression fitted on dev topics, see
+    bench/tune_clusters.py), so the score is a log-odds and ``threshold`` 0 means even odds.
+    A signal one side lacks is 0, and its ``no_*`` indicator is 1."""
+
+    bias: float = 0.0
+    vector: float = 1.0
+    terms: float = 1.0
+    entities: float = 1.0
+    missing: float = 0.0        # the share of the cluster's core entities the article does not name
+    days: float = 1.0
+    years: float = 0.0
+    no_terms: float = 0.0
+    no_entities: float = 0.0
+    no_days: float = 0.0
+    no_years: float = 0.0
+    apart: float = -1.0         # times how far beyond ``horizon`` the dates are, in horizons (at most 1)
+    horizon: float = 3.0
+    threshold: float = 0.0
+    merge: float = 1.0
+    max_apart: float = 7.0      # days: dated articles further from the cluster's dates never join it
+
+    def combine(self, x: dict[str, float]) -> float:
+        return self.bias + sum(getattr(self, k) * x[k] for k in SIGNALS)
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    event: Level = Level()
+    story: Level = Level(horizon=60.0, max_apart=365.0)
+    candidates: int = 10
+    event_terms: int = 150
+    window_days: int = 30
+    story_window_days: int = 180
+    max_active: int = 50_000
+    terms_words: int = 400
+    lead_words: int = 60
+
+
+@dataclass
+class Cluster:
+    """An event or a story: the sums its score reads, kept as articles arrive."""
+
+    id: str
+    seq: int
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(DIM, dtype=np.float32))
+    n: int = 0
+    terms: Counter[str] = field(default_factory=Counter)
+    langs: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
+    days: Counter[str] = field(default_factory=Counter)
+    years: Counter[str] = field(default_factory=Counter)
+    dates: Counter[str] = field(default_factory=Counter)
+    first: int | None = None
+    last: int | None = None
+    copies: set[str] = field(default_factory=set)
+    parent: str | None = None          # an event's story
+    touched: int = 0                   # arrival count at the last change (for eviction)
+    _norm: tuple[int, float] | None = None
+    _unit: np.ndarray | None = None
+    _core: tuple[str, ...] | None = None
+
+    def add(self, f: Features, weights: dict[str, float], keep_terms: int) -> None:
+        self.vector = self.vector + f.vector
+        self.n += 1
+        for t, w in weights.items():
+            self.terms[t] += w
+        if len(self.terms) > keep_terms * 2:
+            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+        self.langs[f.language] += 1
+        self.entities.update(f.entities.keys())
+        self.days.update(f.days)
+        self.years.update(f.years)
+        self.dates.update(f.dates)
+        if f.day is not None:
+            self.first = f.day if self.first is None else min(self.first, f.day)
+            self.last = f.day if self.last is None else max(self.last, f.day)
+        if f.copy_group:
+            self.copies.add(f.copy_group)
+        self._norm = self._unit = self._core = None
+
+    def remove(self, f: Features, weights: dict[str, float]) -> None:
+        """Take an article's share out (it was deleted, or a new version replaces it)."""
+        self.vector = self.vector - f.vector
+        self.n = max(0, self.n - 1)
+        for t, w in weights.items():
+            if t in self.terms:
+                self.terms[t] -= w
+                if self.terms[t] <= 1e-6:
+                    del self.terms[t]
+        for mine, theirs in ((self.langs, [f.language]), (self.entities, f.entities), (self.days, f.days),
+                             (self.years, f.years), (self.dates, f.dates)):
+            mine.subtract(theirs)
+            for k in [k for k, v in mine.items() if v <= 0]:
+                del mine[k]
+        self._norm = self._unit = self._core = None
+
+    def absorb(self, other: Cluster, keep_terms: int) -> None:
+        self.vector = self.vector + other.vector
+        self.n += other.n
+        self.terms.update(other.terms)
+        if len(self.terms) > keep_terms * 2:
+            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+        for mine, theirs in ((self.langs, other.langs), (self.entities, other.entities),
+                             (self.days, other.days), (self.years, other.years), (self.dates, other.dates)):
+            mine.update(theirs)
+        for d in (other.first, other.last):
+            if d is not None:
+                self.first = d if self.first is None else min(self.first, d)
+                self.last = d if self.last is None else max(self.last, d)
+        self.copies |= other.copies
+        self._norm = self._unit = self._core = None
+
+    def core(self) -> tuple[str, ...]:
+        """Entities named by at least half its articles (none while it has one article)."""
+        if self._core is None:
+            half = self.n / 2
+            self._core = tuple(e for e, k in self.entities.items() if k >= half) if self.n >= 2 else ()
+        return self._core
+
+    def unit(self) -> np.ndarray:
+        if self._unit is None:
+            norm = float(np.linalg.norm(self.vector))
+            self._unit = self.vector / norm if norm > 0 else self.vector
+        return self._unit
+
+    # ---------------------------------------------------------------- persistence
+    def state(self) -> dict[str, Any]:
+        return {"n": self.n, "terms": dict(self.terms), "langs": dict(self.langs),
+                "entities": dict(self.entities), "days": dict(self.days), "years": dict(self.years),
+                "dates": dict(self.dates),
+                "first": self.first, "last": self.last, "copies": sorted(self.copies),
+                "touched": self.touched}
+
+    @classmethod
+    def from_state(cls, cid: str, seq: int, parent: str | None, vector: np.ndarray,
+                   s: dict[str, Any]) -> Cluster:
+        return cls(id=cid, seq=seq, vector=vector, n=s["n"], terms=Counter(s["terms"]),
+                   langs=Counter(s["langs"]), entities=Counter(s["entities"]), days=Counter(s["days"]), years=Counter(s.get("years", {})),
+                   dates=Counter(s["dates"]), first=s["first"], last=s["last"], copies=set(s["copies"]),
+                   parent=parent, touched=s.get("touched", 0))
+
+
+class VectorIndex:
+    """Unit centroids of the active clusters in one matrix: exact top-k by inner product."""
+
+    def __init__(self) -> None:
+        self.matrix = np.zeros((64, DIM), dtype=np.float32)
+        self.ids: list[str] = []
+        self.row: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def put(self, cid: str, unit: np.ndarray) -> None:
+        r = self.row.get(cid)
+        if r is None:
+            r = len(self.ids)
+            if r == len(self.matrix):
+                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+            self.ids.append(cid)
+            self.row[cid] = r
+        self.matrix[r] = unit
+
+    def drop(self, cid: str) -> None:
+        r = self.row.pop(cid, None)
+        if r is None:
+            return
+        last = len(self.ids) - 1
+        if r != last:
+            moved = self.ids[last]
+            self.matrix[r] = self.matrix[last]
+            self.ids[r] = moved
+            self.row[moved] = r
+        self.ids.pop()
+
+    def nearest(self, v: np.ndarray, k: int) -> list[str]:
+        n = len(self.ids)
+        if n == 0:
+            return []
+        sims = self.matrix[:n] @ v
+        if n > k:
+            top = np.argpartition(-sims, k)[:k]
+            top = top[np.argsort(-sims[top], kind="stable")]
+        else:
+            top = np.argsort(-sims, kind="stable")
+        return [self.ids[i] for i in top]
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: dict[str, float]
+    entities: dict[str, float]
+    entity_total: float
+
+
+@dataclass
+class Assignment:
+    article: str
+    event: str
+    story: str
+    score: float
+    new_event: bool
+    new_story: bool
+
+
+class Clusterer:
+    """The online state: active events and stories, vocabularies, and what changed since
+    the last :meth:`drain` (for the store to write)."""
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        self.s = settings or ClusterSettings()
+        self.events: dict[str, Cluster] = {}
+        self.stories: dict[str, Cluster] = {}
+        self.event_index = VectorIndex()
+        self.story_index = VectorIndex()
+        self.redirects: dict[str, str] = {}
+        self.copy_event: dict[str, str] = {}
+        self.n_articles = 0
+        self.term_df: Counter[str] = Counter()
+        self.entity_df: Counter[str] = Counter()
+        self.next_event = 1
+        self.next_story = 1
+        self.latest: int | None = None
+        self.dirty: set[str] = set()
+        self.gone: set[str] = set()
+        self.new_redirects: dict[str, str] = {}
+        self.term_changes: Counter[str] = Counter()
+        self.entity_changes: Counter[str] = Counter()
+        self._idf_n = -1
+        self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
+        self._idf_cache: dict[int, float] = {}
+
+    # ---------------------------------------------------------------- signals
+    def idf(self, df: int) -> float:
+        if self._idf_n != self.n_articles:
+            self._idf_n, self._idf_cache = self.n_articles, {}
+        v = self._idf_cache.get(df)
+        if v is None:
+            v = self._idf_cache[df] = math.log((self.n_articles + 1) / (df + 1)) + 1.0
+        return v
+
+    def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
+        """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
+        w = {t: 1.0 + math.log(c) for t, c in terms.items()}
+        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        return {t: x / norm for t, x in w.items()}
+
+    def _term_norm(self, c: Cluster) -> float:
+        if c._norm is None or c._norm[0] * 1.25 < self.n_articles:
+            df, idf = self.term_df, self.idf
+            c._norm = (self.n_articles, math.sqrt(sum((x * idf(df[t])) ** 2 for t, x in c.terms.items())) or 1.0)
+        return c._norm[1]
+
+    def score(self, f: Features, q: Query, c: Cluster, level: Level) -> float:
+        """The precise score (log-odds) of an article, with idf-weighted terms ``q``,
+        against a cluster."""
+        if f.day is not None and c.first is not None and c.last is not None \
+                and max(c.first - f.day, f.day - c.last) > level.max_apart:
+            return -math.inf  # another happening, however alike
+        return level.combine(self.signals(f, q, c, level.horizon))
+
+    def signals(self, f: Features, q: Query, c: Cluster, horizon: float) -> dict[str, float]:
+        x = dict.fromkeys(SIGNALS, 0.0)
+        x["vector"] = float(f.vector @ c.unit())
+        if q.terms and c.langs.get(f.language):
+            ct = c.terms
+            x["terms"] = sum(w * ct[t] for t, w in q.terms.items() if t in ct) / self._term_norm(c)
+        else:
+            x["no_terms"] = 1.0
+        if q.entities:
+            n = max(c.n, 1)
+            ce = c.entities
+            x["entities"] = sum(w * min(1.0, ce[e] / n) for e, w in q.entities.items() if e in ce) / q.entity_total
+        else:
+            x["no_entities"] = 1.0
+        x["missing"] = self._missing(c, q)
+        if f.days and c.days:
+            x["days"] = max(c.days.get(d, 0) / max(c.n, 1) for d in f.days)
+        else:
+            x["no_days"] = 1.0
+        if f.years and c.years:
+            x["years"] = max(c.years.get(y, 0) / max(c.n, 1) for y in f.years)
+        else:
+            x["no_years"] = 1.0
+        if f.day is not None and c.first is not None and c.last is not None:
+            apart = max(0, c.first - f.day, f.day - c.last)
+            x["apart"] = min(1.0, max(0.0, apart - horizon) / horizon)
+        return x
+
+    def _missing(self, c: Cluster, q: Query) -> float:
+        """The idf-weighted share of the cluster's core entities (named by at least half its
+        articles) that the article does not name: who the happening is about."""
+        core = c.core()
+        if not core:
+            return 0.0
+        df, idf = self.entity_df, self.idf
+        weights = [(e, idf(df[e])) for e in core]
+        total = sum(w for _, w in weights)
+        return sum(w for e, w in weights if e not in q.entities) / total
+
+    def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:
+        """The article's side of the score, computed once: unit TF-IDF weights (times the
+        idf again, for the dot product with a cluster's raw weights) and entity weights."""
+        df, idf = self.term_df, self.idf
+        tw = weights if weights is not None else self._term_weights(f.terms)
+        idfs = {t: idf(df[t]) for t in tw}
+        w = {t: x * idfs[t] for t, x in tw.items()}
+        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        terms = {t: x / norm * idfs[t] for t, x in w.items()}
+        ents = {e: sal * idf(self.entity_df[e]) for e, sal in f.entities.items()}
+        return Query(terms, ents, sum(ents.values()) or 1.0)
+
+    # ---------------------------------------------------------------- assignment
+    def resolve(self, cid: str) -> str:
+        while cid in self.redirects:
+            cid = self.redirects[cid]
+        return cid
+
+    def assign(self, f: Features) -> Assignment:
+        """File one article: join the best event or open one; attach events to stories."""
+        self.n_articles += 1
+        weights = self._term_weights(f.terms)
+        self.term_df.update(f.terms.keys())
+        self.term_changes.update(f.terms.keys())
+        self.entity_df.update(f.entities.keys())
+        self.entity_changes.update(f.entities.keys())
+        if f.day is not None:
+            self.latest = f.day if self.latest is None else max(self.latest, f.day)
+        q = self._query(f, weights)
+
+        candidates = self.event_index.nearest(f.vector, self.s.candidates)
+        by_copy = self.copy_event.get(f.copy_group) if f.copy_group else None
+        if by_copy is not None:
+            by_copy = self.resolve(by_copy)
+        scored = sorted(((self.score(f, q, self.events[c], self.s.event), c) for c in candidates
+                         if c in self.events), reverse=True)
+        new_event = new_story = False
+        if by_copy is not None and by_copy in self.events:
+            # Copies are one dispatch: always the same event.
+            event, best = self.events[by_copy], 1.0
+        elif scored and scored[0][0] >= self.s.event.threshold:
+            best, cid = scored[0]
+            event = self.events[cid]
+        else:
+            best = scored[0][0] if scored else 0.0
+            event = self._new_event()
+            new_event = True
+        # Another event this article fits as well: the two were one happening.
+        for s, cid in scored:
+            if s >= self.s.event.merge and cid != event.id and cid in self.events:
+                event = self._merge_events(event, self.events[cid])
+
+        # Stories are scored when the event needs one, or when stories may merge.
+        needed = event.parent is None or math.isfinite(self.s.story.merge)
+        story_scores = self._story_scores(f, q, candidates) if needed else []
+        if event.parent is None:
+            if story_scores and story_scores[0][0] >= self.s.story.threshold:
+                story = self.stories[story_scores[0][1]]
+            else:
+                story = self._new_story()
+                new_story = True
+            event.parent = story.id
+            self.children[story.id].add(event.id)
+        else:
+            story = self.stories[event.parent]
+        for s, sid in story_scores:
+            if s >= self.s.story.merge and sid != story.id and sid in self.stories:
+                story = self._merge_stories(story, self.stories[sid])
+
+        event.add(f, weights, self.s.event_terms)
+        story.add(f, weights, self.s.event_terms)
+        event.touched = story.touched = self.n_articles
+        if f.copy_group:
+            self.copy_event[f.copy_group] = event.id
+        self.event_index.put(event.id, event.unit())
+        self.story_index.put(story.id, story.unit())
+        self.dirty |= {event.id, story.id}
+        # A grown cluster is compared with its neighbours while it is small and then each
+        # time its size doubles (its centroid has moved): O(log n) checks per cluster.
+        if math.isfinite(self.s.event.merge) and _checkpoint(event.n):
+            event = self._merge_nearest(event, story=False)
+        story = self.stories[self.resolve(event.parent or story.id)]
+        if math.isfinite(self.s.story.merge) and _checkpoint(story.n):
+            self._merge_nearest(story, story=True)
+        self._evict()
+        return Assignment(f.id, event.id, self.resolve(story.id), best, new_event, new_story)
+
+    def _merge_nearest(self, cluster: Cluster, story: bool) -> Cluster:
+        """Compare the cluster that just grew with its nearest ones, as if it were one
+        article: one it scores ``merge`` against is the same happening (or thread), split
+        early because of the order the articles came in."""
+        table, index, level = ((self.stories, self.story_index, self.s.story) if story
+                               else (self.events, self.event_index, self.s.event))
+        f = self._as_article(cluster)
+        q = self._query(f)
+        for cid in index.nearest(f.vector, 4):
+            other = table.get(cid)
+            if other is None or other is cluster:
+                continue
+            if self.score(f, q, other, level) >= level.merge:
+                merged = self._merge_stories(cluster, other) if story else self._merge_events(cluster, other)
+                self.dirty.add(merged.id)
+                if merged.parent:
+                    self.dirty.add(merged.parent)
+                return merged
+        return cluster
+
+    def _as_article(self, c: Cluster) -> Features:
+        half = c.n / 2
+        core = {e: 1.0 + math.log(k) for e, k in c.entities.items() if k >= half}
+        middle = (c.first + c.last) // 2 if c.first is not None and c.last is not None else None
+        return Features(
+            id=c.id, language=c.langs.most_common(1)[0][0] if c.langs else "", vector=c.unit(),
+            terms=Counter({t: math.exp(w) for t, w in c.terms.most_common(60)}), entities=core,
+            days=frozenset(d for d, k in c.days.items() if k >= half),
+            years=frozenset(y for y, k in c.years.items() if k >= half), day=middle)
+
+    def _story_scores(self, f: Features, q: Query, events: list[str]) -> list[tuple[float, str]]:
+        ids = set(self.story_index.nearest(f.vector, self.s.candidates))
+        ids |= {self.events[e].parent for e in events if e in self.events and self.events[e].parent}
+        return sorted(((self.score(f, q, self.stories[s], self.s.story), s) for s in ids if s in self.stories),
+                      reverse=True)
+
+    def _new_event(self) -> Cluster:
+        c = Cluster(id=f"e{self.next_event}", seq=self.next_event)
+        self.next_event += 1
+        self.events[c.id] = c
+        return c
+
+    def _new_story(self) -> Cluster:
+        c = Cluster(id=f"s{self.next_story}", seq=self.next_story)
+        self.next_story += 1
+        self.stories[c.id] = c
+        return c
+
+    def _merge_events(self, a: Cluster, b: Cluster) -> Cluster:
+        keep, gone = (a, b) if a.seq < b.seq else (b, a)
+        keep.absorb(gone, self.s.event_terms)
+        self._retire(gone.id, keep.id, self.events, self.event_index)
+        if gone.parent:
+            self.children[gone.parent].discard(gone.id)
+        if gone.parent and keep.parent and gone.parent != keep.parent:
+            self._merge_stories(self.stories[keep.parent], self.stories[gone.parent])
+        keep.parent = self.resolve(keep.parent) if keep.parent else gone.parent
+        if keep.parent:
+            self.children[keep.parent].add(keep.id)
+        self.event_index.put(keep.id, keep.unit())
+        return keep
+
+    def _merge_stories(self, a: Cluster, b: Cluster) -> Cluster:
+        keep, gone = (a, b) if a.seq < b.seq else (b, a)
+        keep.absorb(gone, self.s.event_terms)
+        self._retire(gone.id, keep.id, self.stories, self.story_index)
+        for eid in self.children.pop(gone.id, set()):
+            e = self.events.get(eid)
+            if e is not None:
+                e.parent = keep.id
+                self.children[keep.id].add(eid)
+                self.dirty.add(eid)
+        self.story_index.put(keep.id, keep.unit())
+        return keep
+
+    def _retire(self, old: str, new: str, table: dict[str, Cluster], index: VectorIndex) -> None:
+        del table[old]
+        index.drop(old)
+        self.redirects[old] = new
+        self.new_redirects[old] = new
+        self.dirty.add(new)
+        self.dirty.discard(old)
+        self.gone.add(old)
+
+    # ---------------------------------------------------------------- memory
+    def _evict(self) -> None:
+        """Events older than the window (by publication date), or beyond ``max_active``
+        (least recently joined first), leave the hot index; the store keeps them. A story
+        stays while one of its events is active."""
+        if self.latest is not None and self.n_articles % 64 == 0:
+            self._sleep([c for c in self.events.values()
+                         if c.last is not None and c.last < self.latest - self.s.window_days], story=False)
+            self._sleep([c for c in self.stories.values()
+                         if c.last is not None and c.last < self.latest - self.s.story_window_days], story=True)
+        for table, story in ((self.events, False), (self.stories, True)):
+            if len(table) > self.s.max_active:
+                oldest = sorted(table.values(), key=lambda c: c.touched)
+                self._sleep(oldest[: len(table) - int(self.s.max_active * 0.9)], story)
+
+    def _sleep(self, clusters: list[Cluster], story: bool) -> None:
+        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        for c in clusters:
+            if c.id in self.dirty or (story and self.children.get(c.id)):
+                continue  # not yet written, or still a parent: evicted at a later check
+            del table[c.id]
+            index.drop(c.id)
+            if story:
+                self.children.pop(c.id, None)
+            elif c.parent:
+                self.children[c.parent].discard(c.id)
+
+    def drop(self, cid: str, story: bool) -> None:
+        """Delete an emptied event or story."""
+        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        c = table.pop(cid, None)
+        index.drop(cid)
+        self.dirty.discard(cid)
+        self.gone.add(cid)
+        if c is not None and not story and c.parent:
+            self.children[c.parent].discard(cid)
+
+    def load(self, c: Cluster, story: bool) -> None:
+        """Put a stored cluster back in the hot index."""
+        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        table[c.id] = c
+        index.put(c.id, c.unit())
+        if not story:
+            if c.parent:
+                self.children[c.parent].add(c.id)
+            for g in c.copies:
+                self.copy_event[g] = c.id
+
+    def drain(self) -> tuple[list[Cluster], list[Cluster], set[str], dict[str, str]]:
+        """What changed since the last call: events, stories, ids gone, new redirects."""
+        events = [self.events[i] for i in sorted(self.dirty) if i in self.events]
+        stories = [self.stories[i] for i in sorted(self.dirty) if i in self.stories]
+        out = (events, stories, set(self.gone), dict(self.new_redirects))
+        self.dirty.clear()
+        self.gone.clear()
+        self.new_redirects.clear()
+        return out
+
+
+def _checkpoint(n: int) -> bool:
+    """2, 3, 4, then each power of two."""
+    return 2 <= n <= 4 or n & (n - 1) == 0

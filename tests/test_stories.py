@@ -1,0 +1,287 @@
+"""Stories and events: the online clustering on real stores, the sample corpus, the seeds
+and a smoke run of the eval command."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import filrouge
+from filrouge.entities.evaluate import bcubed
+from filrouge.settings import Settings
+from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
+from filrouge.stories import stream_order
+from filrouge.stories.evaluate import ami
+from filrouge.stories.features import Features, embed_texts, terms_of
+
+from .conftest import SAMPLE, cli_json, run_cli
+
+MANIFEST = SAMPLE.parent / "manifest.json"
+
+
+def _subjects(fr: filrouge.Filrouge) -> dict[str, str]:
+    """Stored article id → the manifest's subject (feed entries are listed by their link)."""
+    subject = {a["id"]: a["subject"] for a in json.loads(MANIFEST.read_text())["articles"]}
+    return {a.id: subject.get(a.id) or subject[a.url or ""] for a in fr.articles()}
+
+
+def _partition(fr: filrouge.Filrouge) -> tuple[dict[str, str], dict[str, str]]:
+    """article → event, article → story, from the stored assignments."""
+    rows = fr.store.story_assignments()
+    return {a: e for a, e, _, _ in rows}, {a: s for a, _, s, _ in rows}
+
+
+def _groups(labels: dict[str, str]) -> set[frozenset[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for a, lab in labels.items():
+        out[lab].add(a)
+    return {frozenset(g) for g in out.values()}
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("stories") / "sample.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([SAMPLE])
+    return path
+
+
+# ---------------------------------------------------------------------- pieces
+def test_stories_terms_fold_accents_drop_function_words_and_count_the_title_twice():
+    t = terms_of("Élections en Corée", "Les élections coréennes ont eu lieu.")
+    assert t["election"] == 3 and t["coree"] == 2 and "les" not in t and "ont" not in t
+
+
+def test_stories_embedding_is_multilingual():
+    fr_, en, other = embed_texts(["Poutine et Kim Jong Un signent un traité de défense à Pyongyang",
+                                  "Putin and Kim Jong Un sign a defence treaty in Pyongyang",
+                                  "La pluie a inondé les caves du Gard après la tempête"])
+    assert abs(float(np.linalg.norm(fr_)) - 1) < 1e-5
+    assert float(fr_ @ en) > 0.6 > float(fr_ @ other) + 0.2
+
+
+def test_stories_vector_index_top_k_put_and_drop():
+    idx = VectorIndex()
+    rng = np.random.default_rng(0)
+    vecs = {f"c{i}": (v := rng.normal(size=512).astype(np.float32)) / np.linalg.norm(v) for i in range(100)}
+    for cid, v in vecs.items():
+        idx.put(cid, v)
+    assert idx.nearest(vecs["c42"], 3)[0] == "c42"
+    idx.drop("c42")
+    assert "c42" not in idx.nearest(vecs["c42"], 100) and len(idx) == 99
+    assert idx.nearest(vecs["c99"], 1) == ["c99"]  # the row moved into the hole is still found
+
+
+def test_stories_ami_and_bcubed_agree_on_perfect_and_on_chance():
+    gold = ["a"] * 10 + ["b"] * 10
+    assert ami(gold, gold) == pytest.approx(1.0)
+    rng = random.Random(1)
+    noise = [rng.choice("xyz") for _ in gold]
+    assert abs(ami(noise, gold)) < 0.15
+    assert bcubed(gold, gold)["f1"] == 1.0
+
+
+def _features(i: int, vec: np.ndarray, words: str, day: int | None = None, group: str | None = None) -> Features:
+    return Features(id=f"a{i}", language="fr", vector=vec, terms=terms_of(words, words), day=day,
+                    copy_group=group)
+
+
+def test_stories_copies_always_join_their_copy_s_event():
+    c = Clusterer(Settings.load().stories)
+    rng = np.random.default_rng(3)
+    a, b = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 512)).astype(np.float32))
+    first = c.assign(_features(1, a, "accord ferroviaire signé à Vostotchny", group="g1"))
+    # Nothing in common but the copy group (a rewritten headline, another embedding).
+    second = c.assign(_features(2, b, "tempête inondations Gard évacuations", group="g1"))
+    assert second.event == first.event and not second.new_event
+
+
+def test_stories_far_apart_dates_open_a_new_event():
+    c = Clusterer(Settings.load().stories)
+    v = np.ones(512, dtype=np.float32) / np.sqrt(512)
+    text = "Le sommet de Vostotchny entre Poutine et Kim Jong Un"
+    one = c.assign(_features(1, v, text, day=738000))
+    same_week = c.assign(_features(2, v, text, day=738001))
+    months_later = c.assign(_features(3, v, text, day=738200))
+    assert same_week.event == one.event
+    assert months_later.event != one.event
+
+
+def test_stories_cluster_remove_undoes_add():
+    c = Clusterer()
+    f = _features(1, np.ones(512, dtype=np.float32) / np.sqrt(512), "Kim Jong Un à Pyongyang", day=738000)
+    g = _features(2, np.eye(512, dtype=np.float32)[0], "La BCE baisse ses taux", day=738001)
+    cl = Cluster(id="e1", seq=1)
+    cl.add(f, c._term_weights(f.terms), 150)
+    before = (cl.vector.copy(), dict(cl.terms), dict(cl.langs))
+    cl.add(g, c._term_weights(g.terms), 150)
+    cl.remove(g, c._term_weights(g.terms))
+    assert np.allclose(cl.vector, before[0]) and cl.n == 1
+    assert {t: round(w, 6) for t, w in cl.terms.items()} == {t: round(w, 6) for t, w in before[1].items()}
+    assert dict(cl.langs) == before[2]
+
+
+# ---------------------------------------------------------------------- the sample corpus
+def test_stories_sample_subjects_are_stories(sample_db):
+    with filrouge.open(sample_db) as fr:
+        subjects = _subjects(fr)
+        _, story_of = _partition(fr)
+        stories = fr.stories()
+    assert set(story_of) == set(subjects), "every article has a story"
+    ids = sorted(subjects)
+    score = bcubed([story_of[i] for i in ids], [subjects[i] for i in ids])
+    assert score["f1"] >= 0.9, score
+    # Every listed story's articles are exactly the stored assignments.
+    listed = {a: s.id for s in stories for a in s.articles}
+    assert listed == story_of
+
+
+def test_stories_french_and_english_reports_of_one_event_are_one_event(sample_db):
+    with filrouge.open(sample_db) as fr:
+        event_of, _ = _partition(fr)
+        en = next(a.id for a in fr.articles() if "russia-north-korea-rail" in (a.url or ""))
+        assert event_of[en] == event_of["003_fr_vostotchny_accord_rail"]
+
+
+def test_stories_sample_copies_share_an_event(sample_db):
+    with filrouge.open(sample_db) as fr:
+        event_of, _ = _partition(fr)
+    assert event_of["001_fr_choigou_pyongyang_afp"] == event_of["002_fr_choigou_pyongyang_reprise"]
+    assert event_of["007_fr_gard_herault_vigilance_rouge"] == event_of["018_fr_gard_herault_vigilance_rouge_page"]
+
+
+def test_stories_events_have_titles_dates_and_stories_labels(sample_db):
+    with filrouge.open(sample_db) as fr:
+        stories = fr.stories()
+        titles = {a.id: a.title for a in fr.articles()}
+    for st in stories:
+        assert st.label
+        for e in st.events:
+            assert e.title in {titles[a] for a in e.articles}, "an event's title is one of its headlines"
+            if e.date:
+                assert e.granularity in ("day", "month") and len(e.date) == {"day": 10, "month": 7}[e.granularity]
+        dated = [e.date for e in st.events if e.date]
+        if dated:
+            assert st.start == min(dated) and st.end == max(dated)
+    ends = [s.end or "" for s in stories]
+    assert ends == sorted(ends, reverse=True), "most recent story first"
+    russia = next(s for s in stories if "001_fr_choigou_pyongyang_afp" in s.articles)
+    assert any("Kim Jong Un" in n or "Pyongyang" in n or "Poutine" in n for _, n in russia.entities)
+    # The Vostotchny accord happened on 17 April 2024 (the French article of the 18th says
+    # "mercredi"): the event's date comes from what the texts say.
+    vost = next(e for e in russia.events if "003_fr_vostotchny_accord_rail" in e.articles)
+    assert vost.date == "2024-04-17" and vost.granularity == "day"
+
+
+def test_stories_recluster_gives_the_partition_of_an_ingest_in_stream_order(sample_db, tmp_path):
+    # The sample's articles as JSONL records, in reverse order, ingested in stream order.
+    with filrouge.open(sample_db) as fr:
+        records = [{"id": a.id, "title": a.title, "text": a.text, "language": a.language,
+                    **({"published": a.published.value} if a.published and a.published.source != "text" else {})}
+                   for a in reversed(fr.articles())]
+    order = stream_order([r["id"] for r in records], {r["id"]: r.get("published") for r in records})
+    assert order != [r["id"] for r in records]
+    by_id = {r["id"]: r for r in records}
+    with filrouge.open(tmp_path / "stream.db") as fr:
+        fr.ingest_records([by_id[i] for i in order])
+        event_of, story_of = _partition(fr)
+        n = fr.recluster()
+        again_event, again_story = _partition(fr)
+    assert n == len(records) == len(event_of)
+    assert _groups(again_event) == _groups(event_of)
+    assert _groups(again_story) == _groups(story_of)
+
+
+def test_stories_ids_stay_stable_as_articles_arrive(tmp_path):
+    files = sorted(p for p in (SAMPLE / "txt").iterdir())
+    path = tmp_path / "grow.db"
+    with filrouge.open(path) as fr:
+        fr.ingest(files[: len(files) // 2])
+        before, before_story = _partition(fr)
+        fr.ingest([SAMPLE])
+        after, after_story = _partition(fr)
+        for a, e in before.items():
+            assert fr.store.story_resolve(e) == after[a], f"{a}: event {e} neither kept nor redirected"
+            assert fr.story(before_story[a]).id == after_story[a]
+
+
+def test_stories_state_survives_a_restart(tmp_path):
+    files = sorted(p for p in (SAMPLE / "txt").iterdir())
+    path = tmp_path / "restart.db"
+    with filrouge.open(path) as fr:
+        fr.ingest(files[:8])
+        first, _ = _partition(fr)
+    with filrouge.open(path) as fr:  # a new process would load the same way
+        fr.ingest(files[8:])
+        _, story_of = _partition(fr)
+        assert set(first) <= set(story_of)
+        # The copy of an article ingested before the restart joins its event.
+        event_of, _ = _partition(fr)
+    assert event_of["001_fr_choigou_pyongyang_afp"] == event_of["002_fr_choigou_pyongyang_reprise"]
+
+
+def test_stories_remove_takes_articles_out_of_their_events(tmp_path):
+    path = tmp_path / "rm.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([SAMPLE])
+        event_of, _ = _partition(fr)
+        target = event_of["014_fr_tour_causses_etape1"]
+        members = [a for a, e in event_of.items() if e == target]
+        fr.remove(members)
+        left, _ = _partition(fr)
+        assert not set(members) & set(left)
+        assert fr.store.story_resolve(target) is None, "an emptied event is deleted"
+        assert all(e.articles for s in fr.stories() for e in s.events)
+        assert sum(len(s.articles) for s in fr.stories()) == fr.count()
+
+
+def test_stories_new_version_moves_to_the_event_it_now_fits(tmp_path):
+    path = tmp_path / "v.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([SAMPLE])
+        event_of, _ = _partition(fr)
+        ecb = fr.article("011_fr_bce_baisse_taux_juin")
+        cycling = fr.article("014_fr_tour_causses_etape1")
+        fr.ingest_records([{"id": ecb.id, "title": cycling.title, "text": cycling.text,
+                            "published": "2024-07-10", "language": "fr"}])
+        after, _ = _partition(fr)
+        assert after[ecb.id] == event_of[cycling.id]
+        assert sum(len(s.articles) for s in fr.stories()) == fr.count()
+
+
+# ---------------------------------------------------------------------- seeds and CLI
+def test_stories_seeds_are_one_story_of_three_events_or_more(seeds_dir, tmp_path):
+    path = tmp_path / "seeds.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([seeds_dir])
+        stories = fr.stories()
+    assert len(stories) == 1, [(s.label, s.articles) for s in stories]
+    assert len(stories[0].articles) == 5 and len(stories[0].events) >= 3
+
+
+def test_stories_cli_json_shapes_and_story_detail(sample_db):
+    found = cli_json("stories", db=sample_db)
+    assert found and all({"id", "label", "start", "end", "articles", "events"} <= set(s) for s in found)
+    for e in found[0]["events"]:
+        assert {"id", "title", "date", "granularity", "articles"} <= set(e)
+    one = cli_json("story", found[0]["events"][0]["id"], db=sample_db)
+    assert one["id"] == found[0]["id"]
+    text = run_cli("story", found[0]["id"], db=sample_db, check=True).stdout
+    assert found[0]["label"] in text
+    missing = run_cli("story", "s999999", db=sample_db)
+    assert missing.returncode == 1 and "no story or event 's999999'" in missing.stderr
+
+
+def test_stories_cli_recluster_and_eval_smoke(eval_dir, tmp_path):
+    out = cli_json("eval", "clustering", str(eval_dir / "rpm2"), db=tmp_path / "unused.db")
+    assert out["articles"] == 200 and out["missing"] == 0
+    assert out["story"]["f1"] >= 0.8 and out["event"]["f1"] >= 0.6, out
+    db = tmp_path / "r.db"
+    run_cli("ingest", str(SAMPLE / "wire.jsonl"), db=db, check=True)
+    done = run_cli("recluster", db=db, check=True)
+    assert "reclustered 4 articles" in done.stderr
