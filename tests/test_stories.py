@@ -14,8 +14,8 @@ import pytest
 import filrouge
 from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
-from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
 from filrouge.stories import stream_order
+from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
 from filrouge.stories.evaluate import ami
 from filrouge.stories.features import Features, embed_texts, terms_of
 
@@ -285,3 +285,22 @@ def test_stories_cli_recluster_and_eval_smoke(eval_dir, tmp_path):
     run_cli("ingest", str(SAMPLE / "wire.jsonl"), db=db, check=True)
     done = run_cli("recluster", db=db, check=True)
     assert "reclustered 4 articles" in done.stderr
+
+
+def test_stories_a_late_copy_revives_its_event_after_it_left_memory(tmp_path):
+    path = tmp_path / "late.db"
+    settings = Settings.load(overrides={"stories": {"window_days": 1}})
+    first = json.loads((SAMPLE / "wire.jsonl").read_text().splitlines()[0])
+    with filrouge.open(path, settings) as fr:
+        fr.ingest_records([first])
+        event = _partition(fr)[0][first["id"]]
+        # Months of other news: the event leaves the hot index.
+        for k in range(70):
+            fr.ingest_records([{"id": f"n{k}", "title": f"Marché du {k}", "language": "fr",
+                                "published": f"2024-{9 + k // 30:02d}-{1 + k % 28:02d}",
+                                "text": f"Les producteurs de la région {k} vendent leurs fruits au marché couvert."}])
+        assert event not in fr.story_index.clusterer.events
+    with filrouge.open(path, settings) as fr:  # and after a restart
+        copy = dict(first, id="late-copy", title="Reprise : " + first["title"], published="2024-12-20")
+        fr.ingest_records([copy])
+        assert _partition(fr)[0]["late-copy"] == event

@@ -89,6 +89,12 @@ class SQLiteStories(SQLiteEntities):
             "LEFT JOIN clusters c ON c.id = x.event WHERE a.id = ?", (article_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def story_copy_event(self, grp: str) -> str | None:
+        """The event an earlier member of a copy group was assigned to."""
+        row = self.db.execute("SELECT x.event FROM copy_groups g JOIN article_events x ON x.article = g.article "
+                              "WHERE g.grp = ? ORDER BY x.seq LIMIT 1", (grp,)).fetchone()
+        return row[0] if row else None
+
     def story_parent(self, cid: str) -> str | None:
         row = self.db.execute("SELECT parent FROM clusters WHERE id = ?", (cid,)).fetchone()
         return row[0] if row else None

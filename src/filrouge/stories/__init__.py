@@ -127,6 +127,8 @@ class StoryIndex:
                 done = []
                 rows = []
                 for f in feats:
+                    if f.copy_group:
+                        self._revive_copy_event(f.copy_group)
                     asg = c.assign(f)
                     self._seq += 1
                     rows.append((f.id, asg.event, round(asg.score, 4), self._seq))
@@ -139,6 +141,26 @@ class StoryIndex:
             self.reset()
             raise
         return done
+
+    def _revive_copy_event(self, grp: str) -> None:
+        """Copies always join their copy's event: bring it back to memory when it left
+        (an old event, or one not loaded after a restart)."""
+        c = self.clusterer
+        known = c.copy_event.get(grp)
+        if known is not None and c.resolve(known) in c.events:
+            return
+        eid = self.store.story_copy_event(grp)
+        if eid is None:
+            return
+        eid = c.resolve(eid)
+        if eid not in c.events:
+            for ev in self.store.story_clusters("event", ids=[eid]):
+                if ev.parent and ev.parent not in c.stories:
+                    for st in self.store.story_clusters("story", ids=[ev.parent]):
+                        c.load(st, story=True)
+                c.load(ev, story=False)
+        if eid in c.events:
+            c.copy_event[grp] = eid
 
     def forget(self, article_id: str) -> None:
         """Take a stored article out of its event (before it is deleted)."""
