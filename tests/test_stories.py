@@ -250,7 +250,8 @@ def test_stories_new_version_moves_to_the_event_it_now_fits(tmp_path):
         fr.ingest_records([{"id": ecb.id, "title": cycling.title, "text": cycling.text,
                             "published": "2024-07-10", "language": "fr"}])
         after, _ = _partition(fr)
-        assert after[ecb.id] == event_of[cycling.id]
+        assert after[ecb.id] == after[cycling.id] != event_of[ecb.id]
+        assert fr.store.story_resolve(event_of[cycling.id]) == after[cycling.id]
         assert sum(len(s.articles) for s in fr.stories()) == fr.count()
 
 

@@ -113,7 +113,7 @@ class StoryIndex:
 
     def add(self, articles: Iterable[Article]) -> list[Assignment]:
         """Assign articles (stored, with their entities and copies filed), in order. Runs
-        inside the caller's transaction; a new version leaves its old event first."""
+        inside the caller's transaction; a new version leaves its old version's event first."""
         batch = list(articles)
         if not batch:
             return []
@@ -121,8 +121,9 @@ class StoryIndex:
         try:
             with self.store.transaction():
                 for a in batch:
-                    if a.version > 1:
-                        self._forget(a.id, previous=True)
+                    # Already assigned: a new version replaces the one filed (the record in
+                    # hand may not know its version number yet).
+                    self._forget(a.id, previous=True)
                 feats = self.features(batch)
                 done = []
                 rows = []
