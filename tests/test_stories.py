@@ -166,8 +166,8 @@ def test_stories_events_have_titles_dates_and_stories_labels(sample_db):
             if e.date:
                 assert e.granularity in ("day", "month") and len(e.date) == {"day": 10, "month": 7}[e.granularity]
         dated = [e.date for e in st.events if e.date]
-        if dated:
-            assert st.start == min(dated) and st.end == max(dated)
+        if dated:  # the range covers its events' dates and its articles' publication days
+            assert st.start <= min(dated) and st.end >= max(dated)
     ends = [s.end or "" for s in stories]
     assert ends == sorted(ends, reverse=True), "most recent story first"
     russia = next(s for s in stories if "001_fr_choigou_pyongyang_afp" in s.articles)
@@ -176,6 +176,8 @@ def test_stories_events_have_titles_dates_and_stories_labels(sample_db):
     # "mercredi"): the event's date comes from what the texts say.
     vost = next(e for e in russia.events if "003_fr_vostotchny_accord_rail" in e.articles)
     assert vost.date == "2024-04-17" and vost.granularity == "day"
+    # Three happenings of the thread: March (Choïgou), April (Vostotchny), June (the treaty).
+    assert len(russia.events) >= 3 and russia.start == "2024-03-14" and russia.end >= "2024-06-20"
 
 
 def test_stories_recluster_gives_the_partition_of_an_ingest_in_stream_order(sample_db, tmp_path):
@@ -305,3 +307,15 @@ def test_stories_a_late_copy_revives_its_event_after_it_left_memory(tmp_path):
         copy = dict(first, id="late-copy", title="Reprise : " + first["title"], published="2024-12-20")
         fr.ingest_records([copy])
         assert _partition(fr)[0]["late-copy"] == event
+
+
+def test_stories_an_undated_article_does_not_join_two_happenings_months_apart():
+    c = Clusterer(Settings.load().stories)
+    v = np.ones(512, dtype=np.float32) / np.sqrt(512)
+    text = "Poutine et Kim Jong Un signent un accord à Vostotchny"
+    april = c.assign(_features(1, v, text, day=739000))
+    june = c.assign(_features(2, v, text, day=739060))
+    assert april.event != june.event
+    undated = c.assign(_features(3, v, text))
+    assert c.resolve(april.event) != c.resolve(june.event)
+    assert c.resolve(undated.event) in (c.resolve(april.event), c.resolve(june.event))

@@ -268,7 +268,8 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         ents = [(k, names[k]) for k in key_entities[s.id] if k in names][:3]
         terms = [t for t, _ in s.terms.most_common(12)][:5]
         label_parts = [n for _, n in ents] or terms[:3]
-        dated = [e.date for e in evs if e.date]
+        # The range covers the events' dates and every publication day of the story.
+        dated = [e.date for e in evs if e.date] + [_iso(d) for d in (s.first, s.last) if d is not None]
         arts = [a for e in evs for a in e.articles]
         out.append(Story(
             id=s.id, label=" · ".join(label_parts) or evs[0].title, start=min(dated) if dated else None,

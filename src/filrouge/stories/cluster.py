@@ -387,7 +387,8 @@ class Clusterer:
             new_event = True
         # Another event this article fits as well: the two were one happening.
         for s, cid in scored:
-            if s >= self.s.event.merge and cid != event.id and cid in self.events:
+            if s >= self.s.event.merge and cid != event.id and cid in self.events \
+                    and _close(event, self.events[cid], self.s.event.max_apart):
                 event = self._merge_events(event, self.events[cid])
 
         # Stories are scored when the event needs one, or when stories may merge.
@@ -404,7 +405,8 @@ class Clusterer:
         else:
             story = self.stories[event.parent]
         for s, sid in story_scores:
-            if s >= self.s.story.merge and sid != story.id and sid in self.stories:
+            if s >= self.s.story.merge and sid != story.id and sid in self.stories \
+                    and _close(story, self.stories[sid], self.s.story.max_apart):
                 story = self._merge_stories(story, self.stories[sid])
 
         event.add(f, weights, self.s.event_terms)
@@ -437,7 +439,7 @@ class Clusterer:
             other = table.get(cid)
             if other is None or other is cluster:
                 continue
-            if self.score(f, q, other, level) >= level.merge:
+            if _close(cluster, other, level.max_apart) and self.score(f, q, other, level) >= level.merge:
                 merged = self._merge_stories(cluster, other) if story else self._merge_events(cluster, other)
                 self.dirty.add(merged.id)
                 if merged.parent:
@@ -571,3 +573,11 @@ class Clusterer:
 def _checkpoint(n: int) -> bool:
     """2, 3, 4, then each power of two."""
     return 2 <= n <= 4 or n & (n - 1) == 0
+
+
+def _close(a: Cluster, b: Cluster, max_apart: float) -> bool:
+    """Whether two clusters' publication dates are within ``max_apart`` days (or one is
+    undated): an undated article that fits two happenings months apart does not make them one."""
+    if a.first is None or a.last is None or b.first is None or b.last is None:
+        return True
+    return max(0, a.first - b.last, b.first - a.last) <= max_apart
