@@ -402,17 +402,11 @@ def recluster(obj: Context, quiet: bool) -> None:
     """Rebuild every event and story from scratch: all articles replayed through the
     online clustering in stream order (the result of ingesting them in that order)."""
     fr = obj.open()
-
-    def progress(done: int, total: int) -> None:
-        if not quiet and sys.stderr.isatty():
-            click.echo(f"\rassigned {done}/{total}", err=True, nl=False)
-
-    n = fr.recluster(progress)
+    n = fr.recluster(_progress("assigned", quiet))
     found = fr.stories()
     events = sum(len(s.events) for s in found)
     if not quiet:
-        click.echo(f"{'' if not sys.stderr.isatty() else chr(10)}reclustered {n} articles: "
-                   f"{events} events in {len(found)} stories", err=True)
+        click.echo(f"{_after_progress()}reclustered {n} articles: {events} events in {len(found)} stories", err=True)
 
 
 @cli.command()
@@ -487,14 +481,22 @@ def enrich(obj: Context, quiet: bool) -> None:
     and assign articles stored before the story index (after an upgrade; ingest does it all
     itself)."""
     fr = obj.open()
+    n = fr.enrich(_progress("enriched", quiet))
+    if not quiet:
+        click.echo(f"{_after_progress()}enriched {n} articles", err=True)
 
+
+def _progress(verb: str, quiet: bool) -> Callable[[int, int], None]:
+    """A "\\r<verb> done/total" line on a terminal's stderr (nothing when quiet or piped)."""
     def progress(done: int, total: int) -> None:
         if not quiet and sys.stderr.isatty():
-            click.echo(f"\renriched {done}/{total}", err=True, nl=False)
+            click.echo(f"\r{verb} {done}/{total}", err=True, nl=False)
+    return progress
 
-    n = fr.enrich(progress)
-    if not quiet:
-        click.echo(f"{'' if not sys.stderr.isatty() else chr(10)}enriched {n} articles", err=True)
+
+def _after_progress() -> str:
+    """What ends the progress line before the summary: a newline on a terminal."""
+    return "\n" if sys.stderr.isatty() else ""
 
 
 @cli.group(name="eval")

@@ -37,12 +37,16 @@ _SPLIT = re.compile(r"[\s\-‐‑–—'’`´.]+")
 NEAR_MIN = 6
 
 
+def unaccent(text: str) -> str:
+    """Accents off: ``Choïgou`` → ``Choigou`` (compatibility decomposition, marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents off, hyphens and apostrophes as spaces: ``Kim Jong-Un`` → ``kim jong un``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(w for w in _SPLIT.split(plain.casefold()) if w)
+    return " ".join(w for w in _SPLIT.split(unaccent(text).casefold()) if w)
 
 
 def word_key(word: str) -> str:

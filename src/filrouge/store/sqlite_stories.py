@@ -58,6 +58,12 @@ class SQLiteStories(SQLiteEntities):
             for table in ("article_events", "clusters", "cluster_redirects", "cluster_vocab", "cluster_meta"):
                 self.db.execute(f"DELETE FROM {table}")
 
+    def story_assigned(self, article_ids: Iterable[str]) -> list[str]:
+        """Those of ``article_ids`` that have an event."""
+        return [r[0] for r in self._select_in(
+            "SELECT a.id FROM articles a JOIN article_events x ON x.article = a.rowid WHERE a.id IN ({marks})",
+            article_ids)]
+
     def story_unassign(self, article_id: str) -> tuple[str, float] | None:
         """Take an article out of its event's membership list; returns (event, score)."""
         rowid = self._rowid(article_id)

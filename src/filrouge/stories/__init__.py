@@ -106,10 +106,13 @@ class StoryIndex:
         out = []
         for a in articles:
             vec = np.frombuffer(a.embedding, dtype="<f4") if a.embedding is not None else stored[a.id]
-            mentions = [(e, f) for (f, _), e in self.store.article_entities(a.id).items()]
-            out.append(features(a, vec.astype(np.float32), salience(mentions), self.store.copy_group(a.id),
+            out.append(features(a, vec.astype(np.float32), self._salience(a.id), self.store.copy_group(a.id),
                                 self.settings.terms_words))
         return out
+
+    def _salience(self, article_id: str) -> dict[str, float]:
+        """The stored article's canonical entities, weighted (features.salience)."""
+        return salience([(e, f) for (f, _), e in self.store.article_entities(article_id).items()])
 
     def add(self, articles: Iterable[Article]) -> list[Assignment]:
         """Assign articles (stored, with their entities and copies filed), in order. Runs
@@ -120,10 +123,12 @@ class StoryIndex:
         c = self.clusterer
         try:
             with self.store.transaction():
+                # Already assigned: a new version replaces the one filed (the record in hand
+                # may not know its version number yet). One query finds them.
+                assigned = set(self.store.story_assigned([a.id for a in batch]))
                 for a in batch:
-                    # Already assigned: a new version replaces the one filed (the record in
-                    # hand may not know its version number yet).
-                    self._forget(a.id, previous=True)
+                    if a.id in assigned:
+                        self._forget(a.id, previous=True)
                 feats = self.features(batch)
                 done = []
                 rows = []
@@ -153,15 +158,20 @@ class StoryIndex:
         eid = self.store.story_copy_event(grp)
         if eid is None:
             return
-        eid = c.resolve(eid)
+        event = self._wake(c.resolve(eid))
+        if event is not None:
+            c.copy_event[grp] = event.id
+
+    def _wake(self, eid: str) -> Cluster | None:
+        """An event in memory, with its story: loaded from the store when it had left."""
+        c = self.clusterer
         if eid not in c.events:
             for ev in self.store.story_clusters("event", ids=[eid]):
                 if ev.parent and ev.parent not in c.stories:
                     for st in self.store.story_clusters("story", ids=[ev.parent]):
                         c.load(st, story=True)
                 c.load(ev, story=False)
-        if eid in c.events:
-            c.copy_event[grp] = eid
+        return c.events.get(eid)
 
     def forget(self, article_id: str) -> None:
         """Take a stored article out of its event (before it is deleted)."""
@@ -178,11 +188,7 @@ class StoryIndex:
         if was is None:
             return
         c = self.clusterer
-        eid = c.resolve(was[0])
-        if eid not in c.events:
-            for ev in self.store.story_clusters("event", ids=[eid]):
-                c.load(ev, story=False)
-        event = c.events.get(eid)
+        event = self._wake(c.resolve(was[0]))
         if event is None:
             return
         versions = self.store.versions(article_id)
@@ -190,15 +196,12 @@ class StoryIndex:
         vec = self.store.story_vectors([article_id]).get(article_id)
         if vec is None:
             return
-        mentions = [] if previous else [(e, f) for (f, _), e in self.store.article_entities(article_id).items()]
-        f = features(article, vec.astype(np.float32), salience(mentions), None, self.settings.terms_words)
+        # An earlier version's mentions are already replaced by the new one's: not known here.
+        ents = {} if previous else self._salience(article_id)
+        f = features(article, vec.astype(np.float32), ents, None, self.settings.terms_words)
         weights = c._term_weights(f.terms)
         event.remove(f, weights)
         story = c.stories.get(event.parent or "")
-        if story is None and event.parent:
-            for s in self.store.story_clusters("story", ids=[event.parent]):
-                c.load(s, story=True)
-            story = c.stories.get(event.parent)
         if story is not None:
             story.remove(f, weights)
         c.dirty |= {event.id} | ({story.id} if story else set())

@@ -3,21 +3,24 @@ a story. One pass, one article at a time, in the order articles arrive.
 
 An article is compared with the events whose centroids are nearest to its embedding (a
 matrix of the *active* events' unit centroids: an exact inner-product index) and with the
-events its copies already sit in; a precise score over those candidates decides. The score
-is a weighted mean of the signals both sides have:
+event its copies already sit in (copies always join it); a precise score over those
+candidates decides. The score is a log-odds, linear in the signals of :data:`SIGNALS`:
 
 - ``vector``: cosine of the article's embedding with the event's centroid;
 - ``terms``: TF-IDF cosine (an online vocabulary: document frequencies grow as articles
   arrive; only events with articles in the same language);
 - ``entities``: the share of the article's canonical entities (weighted by salience and
-  rarity) that the event's articles name;
-- ``days``: whether the event's articles name the same day of the month as the article
-  (the only clue to time in undated articles);
+  rarity) that the event's articles name; ``missing``: the share of the event's core
+  entities the article does not name;
+- ``days`` and ``years``: whether the event's articles name the same day of the month, the
+  same years (the only clues to time in undated articles);
+- ``apart``: how far the publication dates are beyond a horizon; beyond ``max_apart`` days
+  the article never joins.
 
-minus a penalty when the article's publication date is far from the event's. An article
-that opens an event is scored against stories the same way (other weights, a longer time
-horizon). An article that scores above the merge level for two events (or stories) shows
-they are one: they merge, the younger into the older, and its id redirects.
+A signal one side lacks is 0 and its ``no_*`` indicator 1. An article that opens an event
+is scored against stories the same way (other weights). An article that scores the merge
+level on two events (or a grown event against a neighbour) shows they are one: they merge,
+the younger into the older, and its id redirects.
 """
 
 from __future__ import annotations
@@ -104,16 +107,13 @@ class Cluster:
         self.n += 1
         for t, w in weights.items():
             self.terms[t] += w
-        if len(self.terms) > keep_terms * 2:
-            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+        self._prune(keep_terms)
         self.langs[f.language] += 1
         self.entities.update(f.entities.keys())
         self.days.update(f.days)
         self.years.update(f.years)
         self.dates.update(f.dates)
-        if f.day is not None:
-            self.first = f.day if self.first is None else min(self.first, f.day)
-            self.last = f.day if self.last is None else max(self.last, f.day)
+        self._extend(f.day)
         if f.copy_group:
             self.copies.add(f.copy_group)
         self._norm = self._unit = self._core = None
@@ -138,17 +138,25 @@ class Cluster:
         self.vector = self.vector + other.vector
         self.n += other.n
         self.terms.update(other.terms)
-        if len(self.terms) > keep_terms * 2:
-            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+        self._prune(keep_terms)
         for mine, theirs in ((self.langs, other.langs), (self.entities, other.entities),
                              (self.days, other.days), (self.years, other.years), (self.dates, other.dates)):
             mine.update(theirs)
-        for d in (other.first, other.last):
-            if d is not None:
-                self.first = d if self.first is None else min(self.first, d)
-                self.last = d if self.last is None else max(self.last, d)
+        self._extend(other.first)
+        self._extend(other.last)
         self.copies |= other.copies
         self._norm = self._unit = self._core = None
+
+    def _prune(self, keep_terms: int) -> None:
+        """Keep the ``keep_terms`` heaviest terms once there are twice as many."""
+        if len(self.terms) > keep_terms * 2:
+            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+
+    def _extend(self, day: int | None) -> None:
+        """Widen the publication range to ``day``."""
+        if day is not None:
+            self.first = day if self.first is None else min(self.first, day)
+            self.last = day if self.last is None else max(self.last, day)
 
     def core(self) -> tuple[str, ...]:
         """Entities named by at least half its articles (none while it has one article)."""
@@ -175,7 +183,8 @@ class Cluster:
     def from_state(cls, cid: str, seq: int, parent: str | None, vector: np.ndarray,
                    s: dict[str, Any]) -> Cluster:
         return cls(id=cid, seq=seq, vector=vector, n=s["n"], terms=Counter(s["terms"]),
-                   langs=Counter(s["langs"]), entities=Counter(s["entities"]), days=Counter(s["days"]), years=Counter(s.get("years", {})),
+                   langs=Counter(s["langs"]), entities=Counter(s["entities"]), days=Counter(s["days"]),
+                   years=Counter(s.get("years", {})),
                    dates=Counter(s["dates"]), first=s["first"], last=s["last"], copies=set(s["copies"]),
                    parent=parent, touched=s.get("touched", 0))
 
@@ -266,8 +275,8 @@ class Clusterer:
         self.new_redirects: dict[str, str] = {}
         self.term_changes: Counter[str] = Counter()
         self.entity_changes: Counter[str] = Counter()
-        self._idf_n = -1
         self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
+        self._idf_n = -1
         self._idf_cache: dict[int, float] = {}
 
     # ---------------------------------------------------------------- signals
@@ -294,8 +303,8 @@ class Clusterer:
     def score(self, f: Features, q: Query, c: Cluster, level: Level) -> float:
         """The precise score (log-odds) of an article, with idf-weighted terms ``q``,
         against a cluster."""
-        if f.day is not None and c.first is not None and c.last is not None \
-                and max(c.first - f.day, f.day - c.last) > level.max_apart:
+        apart = _apart(f.day, f.day, c.first, c.last)
+        if apart is not None and apart > level.max_apart:
             return -math.inf  # another happening, however alike
         return level.combine(self.signals(f, q, c, level.horizon))
 
@@ -322,8 +331,8 @@ class Clusterer:
             x["years"] = max(c.years.get(y, 0) / max(c.n, 1) for y in f.years)
         else:
             x["no_years"] = 1.0
-        if f.day is not None and c.first is not None and c.last is not None:
-            apart = max(0, c.first - f.day, f.day - c.last)
+        apart = _apart(f.day, f.day, c.first, c.last)
+        if apart is not None:
             x["apart"] = min(1.0, max(0.0, apart - horizon) / horizon)
         return x
 
@@ -431,8 +440,8 @@ class Clusterer:
         """Compare the cluster that just grew with its nearest ones, as if it were one
         article: one it scores ``merge`` against is the same happening (or thread), split
         early because of the order the articles came in."""
-        table, index, level = ((self.stories, self.story_index, self.s.story) if story
-                               else (self.events, self.event_index, self.s.event))
+        table, index = self._level(story)
+        level = self.s.story if story else self.s.event
         f = self._as_article(cluster)
         q = self._query(f)
         for cid in index.nearest(f.vector, 4):
@@ -527,7 +536,7 @@ class Clusterer:
                 self._sleep(oldest[: len(table) - int(self.s.max_active * 0.9)], story)
 
     def _sleep(self, clusters: list[Cluster], story: bool) -> None:
-        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        table, index = self._level(story)
         for c in clusters:
             if c.id in self.dirty or (story and self.children.get(c.id)):
                 continue  # not yet written, or still a parent: evicted at a later check
@@ -538,9 +547,12 @@ class Clusterer:
             elif c.parent:
                 self.children[c.parent].discard(c.id)
 
+    def _level(self, story: bool) -> tuple[dict[str, Cluster], VectorIndex]:
+        return (self.stories, self.story_index) if story else (self.events, self.event_index)
+
     def drop(self, cid: str, story: bool) -> None:
         """Delete an emptied event or story."""
-        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        table, index = self._level(story)
         c = table.pop(cid, None)
         index.drop(cid)
         self.dirty.discard(cid)
@@ -550,7 +562,7 @@ class Clusterer:
 
     def load(self, c: Cluster, story: bool) -> None:
         """Put a stored cluster back in the hot index."""
-        table, index = (self.stories, self.story_index) if story else (self.events, self.event_index)
+        table, index = self._level(story)
         table[c.id] = c
         index.put(c.id, c.unit())
         if not story:
@@ -575,9 +587,15 @@ def _checkpoint(n: int) -> bool:
     return 2 <= n <= 4 or n & (n - 1) == 0
 
 
+def _apart(first: int | None, last: int | None, other_first: int | None, other_last: int | None) -> int | None:
+    """Days between two publication ranges (0 when they overlap); None when one is undated."""
+    if first is None or last is None or other_first is None or other_last is None:
+        return None
+    return max(0, other_first - last, first - other_last)
+
+
 def _close(a: Cluster, b: Cluster, max_apart: float) -> bool:
     """Whether two clusters' publication dates are within ``max_apart`` days (or one is
     undated): an undated article that fits two happenings months apart does not make them one."""
-    if a.first is None or a.last is None or b.first is None or b.last is None:
-        return True
-    return max(0, a.first - b.last, b.first - a.last) <= max_apart
+    apart = _apart(a.first, a.last, b.first, b.last)
+    return apart is None or apart <= max_apart

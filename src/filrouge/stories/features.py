@@ -9,7 +9,6 @@ its publication date.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,12 +18,12 @@ import numpy as np
 
 from ..article import Article
 from ..copies.signature import stopwords
+from ..entities.names import unaccent
 
 DIM = 512
 MODEL = "usem3"
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
-_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
 
 
 @dataclass
@@ -41,7 +40,6 @@ class Features:
     day: int | None = None                  # publication date (ordinal), when known to the day
     dates: tuple[str, ...] = ()             # resolved dates of the happening, YYYY-MM[-DD]
     copy_group: str | None = None
-    title: str = ""
 
 
 # ---------------------------------------------------------------------- embeddings
@@ -81,8 +79,8 @@ def embed(articles: list[Article], words: int) -> list[Article]:
 
 # ---------------------------------------------------------------------- terms
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case, accents off (not cached, unlike the entity keys' fold: texts are long)."""
+    return unaccent(text.casefold())
 
 
 @cache
@@ -183,7 +181,6 @@ def features(article: Article, vector: np.ndarray, entities: dict[str, float],
         day=published_day(article),
         dates=happening_dates(article),
         copy_group=copy_group,
-        title=article.title,
     )
 
 
