@@ -31,6 +31,8 @@ demo: $(VENV)/.base
 	$(BIN)/filrouge --db $(DEMO_DB) quotes --speaker "Vladimir Poutine"
 	$(BIN)/filrouge --db $(DEMO_DB) stories
 	$(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise
+	$(BIN)/filrouge --db $(DEMO_DB) story $$($(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise --json \
+	  | $(BIN)/python -c 'import json, sys; print(json.load(sys.stdin)["story"])')
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -q

@@ -31,6 +31,8 @@ from .article import (
     RawArticle,
     Rejection,
     Story,
+    Summary,
+    TimelineEntry,
 )
 from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
@@ -47,6 +49,8 @@ from .settings import Settings
 from .store import Store, open_store
 from .stories import StoryIndex, stream_order
 from .stories import describe as describe_stories
+from .tell import Background, Source, summarize
+from .tell import timeline as tell_timeline
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,69 @@ class Filrouge:
             self.story_index.reset()
             raise
         return len(ids)
+
+    # ------------------------------------------------------------------ telling
+    def background(self) -> Background:
+        """Term document frequencies over the stored articles (the story index's online
+        vocabulary): the idf of timelines and summaries."""
+        return Background(self.store.story_vocab("term"), self.store.story_meta().get("articles", 0))
+
+    def sources(self, article_ids: Iterable[str]) -> list[Source]:
+        """Stored articles ready to be told: each with its independent source (its copy
+        group, or itself) and the canonical names of its quotations' speakers."""
+        out = []
+        for i in article_ids:
+            speakers = self.store.article_quote_speakers(i)
+            names = {e.id: e.name for e in describe(self.store, sorted({e for e in speakers.values() if e}))}
+            out.append(Source(self.store.get(i), self.store.copy_group(i) or i,
+                              {start: names[e] for start, e in speakers.items() if e in names}))
+        return out
+
+    def _told(self, story_or_event_id: str) -> tuple[str, str, tuple[str, ...]]:
+        """(kind, id, article ids) of a story or an event, by any of its ids."""
+        cid = self.store.story_resolve(story_or_event_id.strip())
+        if cid is None:
+            raise NotFound(f"no story or event '{story_or_event_id}' (filrouge stories lists them)")
+        if self.store.story_parent(cid):
+            members = self.store.story_members([cid]).get(cid, [])
+            return "event", cid, tuple(a for a, _, _ in members)
+        st = self.story(cid)
+        return "story", st.id, st.articles
+
+    def timeline(self, story_id: str, dates: int | None = None, sentences: int = 2) -> list[TimelineEntry]:
+        """The dated timeline of a story (an event's id gives its story's): ``dates`` dates,
+        or as many as enough independent sources name; up to ``sentences`` sentences each,
+        every one with the articles that print it."""
+        _check_count("dates", dates, allow_none=True)
+        _check_count("sentences", sentences)
+        st = self.story(story_id)
+        return tell_timeline(self.sources(st.articles), self.settings.tell, dates=dates, sentences=sentences,
+                             background=self.background())
+
+    def summary(self, story_or_event_id: str, sentences: int = 5) -> Summary:
+        """An extractive summary of a story or of one event, in time order, each sentence
+        with the articles that print it."""
+        _check_count("sentences", sentences)
+        kind, cid, ids = self._told(story_or_event_id)
+        told = summarize(self.sources(ids), self.settings.tell, sentences=sentences, background=self.background())
+        return Summary(cid, kind, tuple(told))
+
+    def story_report(self, story_id: str, dates: int | None = None, sentences: int = 5) -> dict[str, Any]:
+        """A story as ``filrouge story --json`` gives it: its events and articles, then its
+        summary, timeline, key entities, quotations with speakers, copy groups and sources."""
+        st = self.story(story_id)
+        out = st.as_dict()
+        sources = self.sources(st.articles)
+        background = self.background()
+        out["summary"] = [c.as_dict() for c in summarize(sources, self.settings.tell, sentences=sentences,
+                                                          background=background)]
+        out["timeline"] = [e.as_dict() for e in tell_timeline(sources, self.settings.tell, dates=dates,
+                                                              background=background)]
+        members = set(st.articles)
+        out["quotes"] = [q for q in quote_records(self.store) if q["article"] in members]
+        groups = {s.group for s in sources if s.group != s.article.id}
+        out["copies"] = [describe_group(self.store, g).as_dict() for g in sorted(groups)]
+        return out
 
     # ------------------------------------------------------------------ stories and events
     def stories(self) -> list[Story]:
@@ -492,6 +559,13 @@ class Filrouge:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_count(name: str, value: int | None, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if value is None or value < 1:
+        raise FilrougeError(f"--{name} must be a whole number of 1 or more, not {value}")
 
 
 def _size(p: Path) -> int:

@@ -470,6 +470,56 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A told sentence and every article that prints it (``sources``, article ids; the
+    first is where it was found first); ``independent_sources`` counts copies once.
+    ``quotes`` are the quotations in it, with their speakers."""
+
+    text: str
+    sources: tuple[str, ...]
+    outlets: tuple[str, ...] = ()
+    date: str | None = None
+    granularity: str | None = None
+    independent_sources: int = 1
+    quotes: tuple[tuple[str, str | None], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "sources": list(self.sources), "outlets": list(self.outlets),
+                "date": self.date, "granularity": self.granularity,
+                "independent_sources": self.independent_sources,
+                "quotes": [{"text": q, "speaker": s} for q, s in self.quotes]}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One date of a timeline: what the articles say happened then. ``background`` marks a
+    date well before the first article (an earlier event the story refers back to)."""
+
+    date: str
+    granularity: str
+    background: bool
+    sentences: tuple[Cited, ...]
+    independent_sources: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "granularity": self.granularity, "background": self.background,
+                "sentences": [s.as_dict() for s in self.sentences],
+                "independent_sources": self.independent_sources}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The extractive summary of a story or an event (``kind``)."""
+
+    id: str
+    kind: str
+    sentences: tuple[Cited, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "sentences": [s.as_dict() for s in self.sentences]}
+
+
+@dataclass(frozen=True)
 class Story:
     """A thread of events: a label from its key entities and terms, and a date range."""
 

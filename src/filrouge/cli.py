@@ -16,7 +16,17 @@ import click
 
 from . import __version__
 from .api import Filrouge, Progress
-from .article import Article, CopyGroup, CopyMember, DateMention, Rejection, Story, to_json
+from .article import (
+    Article,
+    Cited,
+    CopyGroup,
+    CopyMember,
+    DateMention,
+    Rejection,
+    Story,
+    TimelineEntry,
+    to_json,
+)
 from .errors import FilrougeError
 from .settings import Settings
 
@@ -370,15 +380,35 @@ def stories(obj: Context, limit: int | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("story_id")
 @json_option
+@click.option("--md", "as_md", is_flag=True, help="Print Markdown.")
 @click.pass_obj
 @library_errors
-def story(obj: Context, story_id: str, as_json: bool) -> None:
+def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
     """One story in detail (by its id, an old merged id or one of its events' ids): its
-    events with their articles, key entities, sources."""
+    summary and timeline with their sources, events with their articles, key entities,
+    quotations with their speakers, copy groups and sources."""
     fr = obj.open()
-    st = fr.story(story_id)
+    report = fr.story_report(story_id)
     if as_json:
-        click.echo(to_json(st.as_dict()))
+        click.echo(to_json(report))
+        return
+    st = fr.story(story_id)
+    notes = _Notes(fr)
+    summary = [_cited_from(d) for d in report["summary"]]
+    entries = [_entry_from(d) for d in report["timeline"]]
+    if as_md:
+        click.echo(f"# {st.label}\n\n{st.start or '?'} – {st.end or '?'} · {len(st.articles)} articles · "
+                   f"{len(st.sources)} sources · {', '.join(st.languages)}\n")
+        click.echo("## Summary\n")
+        click.echo("\n".join(_md_cited(c, notes) for c in summary) + "\n")
+        click.echo("## Timeline\n")
+        click.echo(_md_timeline(entries, notes))
+        if report["quotes"]:
+            click.echo("## Who said what\n")
+            for q in report["quotes"][:20]:
+                click.echo(f"- {q['speaker'] or 'unknown speaker'}: « {q['text']} » {notes.marks([q['article']], md=True)}")
+            click.echo("")
+        click.echo("## Sources\n\n" + notes.md())
         return
     click.echo("\n".join(_story_lines(st)))
     if st.entities:
@@ -387,11 +417,167 @@ def story(obj: Context, story_id: str, as_json: bool) -> None:
         click.echo("key terms: " + ", ".join(st.terms))
     if st.sources:
         click.echo("sources: " + ", ".join(st.sources))
+    click.echo(click.style("\nSummary", bold=True))
+    for c in summary:
+        click.echo(_wrap(f"• {c.text}{_speakers(c)} {notes.marks(c.sources)}", "  "))
+    click.echo(click.style("\nTimeline", bold=True))
+    click.echo(_text_timeline(entries, notes))
     titles = {a: t for a, (_, _, t) in fr.store.story_article_info(st.articles).items()}
+    click.echo(click.style("\nEvents", bold=True))
     for e in st.events:
-        click.echo(click.style(f"\n{e.date or 'undated'}  {e.title}", bold=True) + f"  [{e.id}]")
+        click.echo(click.style(f"{e.date or 'undated'}  {e.title}", bold=True) + f"  [{e.id}]")
         for a in e.articles:
             click.echo(f"    {a}  {_clip(titles.get(a, ''), 80)}")
+    if report["quotes"]:
+        click.echo(click.style("\nWho said what", bold=True))
+        for q in report["quotes"][:20]:
+            click.echo(_wrap(f"{q['speaker'] or 'unknown speaker'}: « {_clip(q['text'], 200)} » "
+                             f"{notes.marks([q['article']])}", "    "))
+    if report["copies"]:
+        click.echo(click.style("\nCopies", bold=True))
+        for g in report["copies"]:
+            click.echo(f"  {g['id']}: {', '.join(g['articles'])} (first: {g['first'] or 'unknown'})")
+    click.echo(click.style("\nSources", bold=True))
+    click.echo(notes.text())
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("--dates", type=int, default=None, metavar="N",
+              help="How many dates (default: those enough independent sources name, at most 12).")
+@click.option("--sentences", type=int, default=2, show_default=True, metavar="M", help="Sentences per date.")
+@json_option
+@click.option("--md", "as_md", is_flag=True, help="Print Markdown.")
+@click.pass_obj
+@library_errors
+def timeline(obj: Context, story_id: str, dates: int | None, sentences: int, as_json: bool, as_md: bool) -> None:
+    """The dated timeline of a story: the dates its articles say things happened on (copies
+    count once), each with what happened, every sentence with its sources. Dates well
+    before the first article are marked as background."""
+    fr = obj.open()
+    entries = fr.timeline(story_id, dates=dates, sentences=sentences)
+    if as_json:
+        click.echo(to_json([e.as_dict() for e in entries]))
+        return
+    notes = _Notes(fr)
+    if as_md:
+        click.echo(f"# Timeline: {fr.story(story_id).label}\n")
+        click.echo(_md_timeline(entries, notes))
+        click.echo("## Sources\n\n" + notes.md())
+        return
+    if not entries:
+        click.echo("no dated sentences in this story")
+        return
+    click.echo(_text_timeline(entries, notes))
+    click.echo(click.style("\nSources", bold=True))
+    click.echo(notes.text())
+
+
+@cli.command()
+@click.argument("story_or_event_id")
+@click.option("--sentences", type=int, default=5, show_default=True, metavar="N", help="Sentences in the summary.")
+@json_option
+@click.option("--md", "as_md", is_flag=True, help="Print Markdown.")
+@click.pass_obj
+@library_errors
+def summary(obj: Context, story_or_event_id: str, sentences: int, as_json: bool, as_md: bool) -> None:
+    """A short extractive summary of a story or an event, in time order: each sentence
+    followed by the articles that print it (every outlet of a copied dispatch)."""
+    fr = obj.open()
+    sm = fr.summary(story_or_event_id, sentences=sentences)
+    if as_json:
+        click.echo(to_json(sm.as_dict()))
+        return
+    notes = _Notes(fr)
+    if as_md:
+        click.echo(f"# Summary of {sm.kind} {sm.id}\n")
+        click.echo("\n".join(_md_cited(c, notes) for c in sm.sentences) + "\n")
+        click.echo("## Sources\n\n" + notes.md())
+        return
+    for c in sm.sentences:
+        click.echo(_wrap(f"• {c.text}{_speakers(c)} {notes.marks(c.sources)}", "  "))
+    click.echo(click.style("\nSources", bold=True))
+    click.echo(notes.text())
+
+
+class _Notes:
+    """Numbered source notes: each article cited gets a number the first time."""
+
+    def __init__(self, fr: Filrouge) -> None:
+        self.fr = fr
+        self.order: dict[str, int] = {}
+
+    def marks(self, ids: Any, md: bool = False) -> str:
+        nums = []
+        for a in ids:
+            nums.append(self.order.setdefault(a, len(self.order) + 1))
+        if md:
+            return "".join(f"[^{n}]" for n in nums)
+        return "[" + ", ".join(str(n) for n in nums) + "]"
+
+    def _rows(self) -> list[tuple[int, str, str]]:
+        info = self.fr.store.story_article_info(list(self.order))
+        dates = self.fr.store.published_dates(list(self.order))
+        rows = []
+        for a, n in self.order.items():
+            _, src, title = info.get(a, (None, None, ""))
+            d = dates.get(a)
+            rows.append((n, a, " · ".join(x for x in (src, d.value if d else None, title) if x)))
+        return rows
+
+    def text(self) -> str:
+        return "\n".join(f"  [{n}] {a}  {_clip(desc, 90)}" for n, a, desc in self._rows())
+
+    def md(self) -> str:
+        return "\n".join(f"[^{n}]: `{a}` {desc}" for n, a, desc in self._rows())
+
+
+def _cited_from(d: dict[str, Any]) -> Cited:
+    return Cited(d["text"], tuple(d["sources"]), tuple(d.get("outlets", ())), d.get("date"), d.get("granularity"),
+                 d.get("independent_sources", 1), tuple((q["text"], q["speaker"]) for q in d.get("quotes", ())))
+
+
+def _entry_from(d: dict[str, Any]) -> TimelineEntry:
+    return TimelineEntry(d["date"], d["granularity"], d["background"],
+                         tuple(_cited_from(c) for c in d["sentences"]), d.get("independent_sources", 0))
+
+
+def _wrap(text: str, indent: str) -> str:
+    import shutil
+    import textwrap
+
+    width = max(40, min(110, shutil.get_terminal_size((100, 20)).columns))
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _speakers(c: Cited) -> str:
+    said = [s for _, s in c.quotes if s]
+    return f" (quoting {', '.join(dict.fromkeys(said))})" if said else ""
+
+
+def _text_timeline(entries: list[TimelineEntry], notes: _Notes) -> str:
+    lines = []
+    for e in entries:
+        head = f"{e.date}  ({e.granularity}, {e.independent_sources} source{'s' if e.independent_sources != 1 else ''})"
+        if e.background:
+            head += "  background"
+        lines.append(click.style(head, bold=True, dim=e.background))
+        for c in e.sentences:
+            lines.append(_wrap(f"• {c.text}{_speakers(c)} {notes.marks(c.sources)}", "  "))
+    return "\n".join(lines)
+
+
+def _md_cited(c: Cited, notes: _Notes) -> str:
+    return f"- {c.text}{_speakers(c)} {notes.marks(c.sources, md=True)}"
+
+
+def _md_timeline(entries: list[TimelineEntry], notes: _Notes) -> str:
+    out = []
+    for e in entries:
+        out.append(f"### {e.date}" + (" *(background)*" if e.background else "") + "\n")
+        out += [_md_cited(c, notes) for c in e.sentences]
+        out.append("")
+    return "\n".join(out)
 
 
 @cli.command()
@@ -601,6 +787,61 @@ def eval_clustering(obj: Context, folder: str, seeds: tuple[int, ...], as_json: 
         if runs:
             line += f"   F1 spread over {len(runs) + 1} orders {v['f1_spread']:.3f}"
         click.echo(line)
+
+
+@eval_group.command(name="timeline")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@json_option
+@click.pass_obj
+@library_errors
+def eval_timeline(obj: Context, folder: str, as_json: bool) -> None:
+    """Ingest DIR/articles.jsonl into a fresh temporary database, build each gold story's
+    timeline (as many dates as DIR/timelines/<story>.txt, as many sentences a date as its
+    average) and score it with tilse's Date F1 and alignment ROUGE (AR-1, AR-2), beside a
+    baseline (the most-published days and their articles' first sentences)."""
+    from .tell.evaluate import evaluate_timelines
+
+    settings = Settings.load(obj.config, obj.overrides or None)
+    r = evaluate_timelines(folder, settings, on_progress=None if as_json else lambda m: click.echo(m, err=True))
+    if as_json:
+        click.echo(to_json(r))
+        return
+    click.echo(f"{r['dataset']}: timelines of {len(r['stories'])} stories (Date F1, AR-1 F, AR-2 F; "
+               f"concat ROUGE-1/2 F)")
+    rows = [(n, v[s]) for n, v in r["stories"].items() for s in ("filrouge", "baseline")]
+    rows += [("mean", r["filrouge"]), ("mean", r["baseline"])]
+    for i, (name, v) in enumerate(rows):
+        system = ("filrouge", "baseline")[i % 2]
+        click.echo(f"  {name:<8} {system:<9} Date F1 {v['date_f1']:.3f}  AR-1 {v['ar1_f']:.3f}  "
+                   f"AR-2 {v['ar2_f']:.3f}   concat R-1 {v['concat_r1_f']:.3f}  R-2 {v['concat_r2_f']:.3f}")
+
+
+@eval_group.command(name="summary")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--words", type=click.IntRange(min=10), default=100, show_default=True,
+              help="Summary length in words (ROUGE reads this many).")
+@json_option
+@click.pass_obj
+@library_errors
+def eval_summary(obj: Context, folder: str, words: int, as_json: bool) -> None:
+    """Ingest DIR/articles.jsonl into a fresh temporary database, summarise each gold event
+    that DIR/summaries/<event>_A<n>.txt describes in WORDS words, and score ROUGE-1/2/L F
+    against those human summaries, beside a lead and a centroid baseline."""
+    from .tell.evaluate import evaluate_summaries
+
+    settings = Settings.load(obj.config, obj.overrides or None)
+    r = evaluate_summaries(folder, settings, words=words,
+                           on_progress=None if as_json else lambda m: click.echo(m, err=True))
+    if as_json:
+        click.echo(to_json(r))
+        return
+    click.echo(f"{r['dataset']}: {len(r['clusters'])} clusters, {r['words']}-word summaries, ROUGE F "
+               f"(mean over clusters)")
+    for system in ("filrouge", "lead", "centroid"):
+        v = r[system]
+        click.echo(f"  {system:<9} ROUGE-1 {v['rouge_1']:.4f}  ROUGE-2 {v['rouge_2']:.4f}  ROUGE-L {v['rouge_l']:.4f}")
+    if r["rouge_2_gain"] is not None:
+        click.echo(f"  ROUGE-2 gain over the better baseline: {r['rouge_2_gain'] * 100:+.1f}%")
 
 
 def main() -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
 from .stories.cluster import SIGNALS, ClusterSettings, Level
+from .tell import TellSettings
 
 SPLITTERS = ("rules", "spacy")
 
@@ -73,6 +74,7 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     copies: CopySettings = field(default_factory=CopySettings)
     stories: ClusterSettings = field(default_factory=ClusterSettings)
+    tell: TellSettings = field(default_factory=TellSettings)
 
     @classmethod
     def load(
@@ -140,6 +142,7 @@ class Settings:
                 passage_max_articles=int(cp["passage_max_articles"]),
             ),
             stories=stories,
+            tell=_tell(data["tell"]),
         )
 
 
@@ -161,6 +164,17 @@ def _stories(st: dict[str, Any]) -> ClusterSettings:
         event_terms=int(st["event_terms"]), window_days=int(st["window_days"]),
         story_window_days=int(st["story_window_days"]), max_active=int(st["max_active"]),
         terms_words=int(st["terms_words"]), lead_words=int(st["lead_words"]))
+
+
+def _tell(t: dict[str, Any]) -> TellSettings:
+    kinds = {f.name: f.type for f in fields(TellSettings)}
+    for k in ("min_words", "max_words", "lead_sentences", "min_sources", "max_dates", "min_dates",
+              "publication_lead"):
+        _check(t[k] >= 1, f"tell.{k} must be at least 1")
+    _check(t["max_words"] >= t["min_words"], "tell.max_words must be at least tell.min_words")
+    for k in ("redundancy", "agreement", "concept_share"):
+        _check(0 < t[k] <= 1, f"tell.{k} must be in (0, 1]")
+    return TellSettings(**{k: (int(v) if kinds[k] == "int" else float(v)) for k, v in t.items()})
 
 
 def _check(ok: bool, message: str) -> None:

@@ -14,7 +14,8 @@ import random
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,22 @@ def evaluate(folder: str | Path, settings: Settings | None = None, seed: int | N
              db: str | Path | None = None, on_progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Ingest the dataset into a fresh store (``db``, or a temporary one) in stream order,
     or in a random order given ``seed``, and score the clustering."""
+    records, gold = read_dataset(folder)
+    with ingested(records, settings, seed, db) as (fr, report, seconds):
+        pairs = {a: (e, s or e) for a, e, s, _ in fr.store.story_assignments()}
+    out = scores(pairs, gold)
+    out.update({"dataset": Path(folder).name, "order": "stream" if seed is None else f"shuffled (seed {seed})",
+                "seconds": round(seconds, 1), "articles_per_second": round(report.stored / seconds, 1) if seconds else None})
+    return out
+
+
+@contextmanager
+def ingested(records: list[dict[str, Any]], settings: Settings | None = None, seed: int | None = None,
+             db: str | Path | None = None) -> Iterator[tuple[Any, Any, float]]:
+    """A fresh store (``db``, or a temporary one) with the records ingested in stream
+    order, or in a random order given ``seed``: (Filrouge, ingest report, seconds)."""
     from ..api import Filrouge
 
-    records, gold = read_dataset(folder)
     ids = [str(r.get("id")) for r in records]
     by_id = {str(r.get("id")): r for r in records}
     if seed is None:
@@ -94,7 +108,7 @@ def evaluate(folder: str | Path, settings: Settings | None = None, seed: int | N
     with tempfile.TemporaryDirectory(prefix="filrouge-eval-") as tmp:
         path = Path(db) if db else Path(tmp) / "eval.db"
         if path.exists():
-            raise FilrougeError(f"{path} already exists: eval clustering needs a fresh database")
+            raise FilrougeError(f"{path} already exists: an evaluation needs a fresh database")
         stream = Path(tmp) / "stream.jsonl"
         with stream.open("w", encoding="utf-8") as f:
             for i in order:
@@ -102,9 +116,4 @@ def evaluate(folder: str | Path, settings: Settings | None = None, seed: int | N
         started = time.perf_counter()
         with Filrouge(path, settings) as fr:
             report = fr.ingest([stream])
-            seconds = time.perf_counter() - started
-            pairs = {a: (e, s or e) for a, e, s, _ in fr.store.story_assignments()}
-    out = scores(pairs, gold)
-    out.update({"dataset": Path(folder).name, "order": "stream" if seed is None else f"shuffled (seed {seed})",
-                "seconds": round(seconds, 1), "articles_per_second": round(report.stored / seconds, 1) if seconds else None})
-    return out
+            yield fr, report, time.perf_counter() - started

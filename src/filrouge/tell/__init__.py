@@ -1,0 +1,425 @@
+"""Telling a story: dated timelines and extractive summaries in which every sentence
+cites the articles that contain it.
+
+Both read *units*: the sentences of a set of articles, each kept once however many
+articles print it (the same words, up to case, accents and punctuation), with every
+article that prints it as a source. Articles of one copy group are one *independent*
+source: a wire dispatch in ten outlets is one voice, and counts once wherever sources
+are counted (dates, agreement).
+
+- :func:`timeline` picks the dates the articles say things happened on (resolved
+  date mentions, weighted by independent sources, and publication days), then for each
+  date the sentences nearest the centre of what is said about that day, no two alike.
+- :func:`summarize` picks sentences by closeness to the centre of the articles, their
+  place in their article, and agreement (how many independent sources say much the
+  same), with maximal marginal relevance against redundancy, then orders them in time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+
+import numpy as np
+
+from ..article import Article, Cited, TimelineEntry
+from ..stories.features import _stop, fold, stem
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class TellSettings:
+    """How timelines and summaries are chosen (``[tell]`` in the settings)."""
+
+    min_words: int = 6                # shorter sentences are not told
+    max_words: int = 60               # nor longer ones (lists, run-on page text)
+    lead_sentences: int = 40          # sentences read per article for a summary
+    publication_weight: float = 0.5   # a source published on a day, against one naming it
+    min_sources: int = 2              # a date needs this many independent sources (auto count)
+    max_dates: int = 12               # at most this many dates when the count is not given
+    min_dates: int = 5                # and at least this many, when there are
+    background_days: int = 7          # a date this long before the first article is background
+    redundancy: float = 0.5           # no two told sentences closer than this (TF-IDF cosine)
+    agreement: float = 0.5            # two sentences this close say the same thing
+    w_position: float = 1.0           # summary: bonus for an early place in its article
+    concept_share: float = 0.2        # summary: a concept counts when this share of the sources prints it
+    length_power: float = 1.0         # summary: concepts added per word ** this
+    mmr: float = 0.3                  # summary: share of a sentence's gain lost to similarity
+    publication_lead: int = 5         # timeline: lead sentences of a day's articles are candidates
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article to tell from: ``group`` is its independent source (its copy group, or
+    itself), ``speakers`` the canonical speaker of each quotation (by its start offset)."""
+
+    article: Article
+    group: str
+    speakers: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Unit:
+    text: str
+    article: str                      # the first article that prints it
+    index: int                        # its place in that article
+    day: int | None                   # that article's publication day (ordinal)
+    sources: list[str]
+    outlets: list[str]
+    groups: set[str]
+    dates: list[tuple[str, str]]      # resolved mentions: (value, granularity)
+    quotes: list[tuple[str, str | None]]
+    terms: Counter[str]
+    order: int = 0                    # articles' time order, for sorting
+    month: str | None = None          # that article's publication month (YYYY-MM)
+
+
+def _norm_key(text: str) -> str:
+    return " ".join(_WORD.findall(fold(text)))
+
+
+def _terms(text: str) -> Counter[str]:
+    stop = _stop()
+    return Counter(stem(w) for w in _WORD.findall(fold(text)) if w not in stop and not w.isdigit())
+
+
+def day_of(value: str | None) -> int | None:
+    m = _DAY.match(value or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).toordinal()
+    except ValueError:
+        return None
+
+
+def _mention_keys(a: Article, start: int, end: int) -> list[tuple[str, str]]:
+    out = []
+    for m in a.dates:
+        if not (start <= m.start < end) or m.type not in ("DATE", "TIME"):
+            continue
+        d = _DAY.match(m.value)
+        if d and day_of(m.value) is not None:
+            out.append((m.value[:10], "day"))
+        elif _MONTH.match(m.value) and 1 <= int(m.value[5:7]) <= 12:
+            out.append((m.value, "month"))
+    return list(dict.fromkeys(out))
+
+
+def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = None) -> list[Unit]:
+    """The sentences of the articles, each once, with every article that prints it."""
+    ordered = sorted(sources, key=lambda s: (_pub_day(s.article) or math.inf, s.article.id))
+    by_key: dict[str, Unit] = {}
+    found: list[Unit] = []
+    for rank, src in enumerate(ordered):
+        a = src.article
+        day = _pub_day(a)
+        for idx, (s, e) in enumerate(a.sentences):
+            if lead is not None and idx >= lead:
+                break
+            text = " ".join(a.text[s:e].split())
+            n = len(text.split())
+            if n < settings.min_words or n > settings.max_words:
+                continue
+            letters = sum(c.isalpha() for c in text)
+            if letters < 0.6 * len(text.replace(" ", "")) or not any(c.islower() for c in text):
+                continue
+            if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
+                continue  # a piece of a quotation the splitter cut: not a sentence to tell alone
+            key = _norm_key(text)
+            u = by_key.get(key)
+            if u is not None:
+                if a.id not in u.sources:
+                    u.sources.append(a.id)
+                    if a.source and a.source not in u.outlets:
+                        u.outlets.append(a.source)
+                    u.groups.add(src.group)
+                continue
+            quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
+            u = Unit(text=text, article=a.id, index=idx, day=day, sources=[a.id],
+                     outlets=[a.source] if a.source else [], groups={src.group},
+                     dates=_mention_keys(a, s, e), quotes=quotes, terms=_terms(text), order=rank,
+                     month=_pub_month(a))
+            by_key[key] = u
+            found.append(u)
+    return found
+
+
+def _pub_month(a: Article) -> str | None:
+    p = a.published
+    if p is None or p.source == "text" or p.granularity not in ("day", "month"):
+        return None
+    return p.value[:7]
+
+
+def _pub_start(a: Article) -> int | None:
+    """The first day of an article's publication date (a day or a month), if it has one
+    of its own."""
+    p = a.published
+    if p is None or p.source == "text" or p.granularity not in ("day", "month"):
+        return None
+    return day_of(p.value if p.granularity == "day" else p.value[:7] + "-01")
+
+
+def _pub_day(a: Article) -> int | None:
+    p = a.published
+    if p is None or p.granularity != "day" or p.source == "text":
+        return None
+    return day_of(p.value)
+
+
+@dataclass(frozen=True)
+class Background:
+    """Document frequencies of terms over a corpus (the store's articles): the idf that
+    tells a story's own words from everyone's."""
+
+    df: dict[str, int]
+    documents: int
+
+
+def matrix(found: Sequence[Unit], background: Background | None = None) -> np.ndarray:
+    """Unit-length TF-IDF rows, one per unit; idf from ``background`` if given, else
+    over these units."""
+    df: Counter[str] = Counter()
+    for u in found:
+        df.update(u.terms.keys())
+    vocab = {t: i for i, t in enumerate(df)}
+    n = len(found)
+    if background is not None and background.documents:
+        n, df = background.documents, Counter(background.df)
+    x = np.zeros((len(found), len(vocab)), dtype=np.float32)
+    for r, u in enumerate(found):
+        for t, c in u.terms.items():
+            x[r, vocab[t]] = (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return x / norms
+
+
+def _support(found: Sequence[Unit], sim: np.ndarray, threshold: float) -> np.ndarray:
+    """Independent sources that print each unit or a sentence this close to it."""
+    out = np.zeros(len(found))
+    for i, u in enumerate(found):
+        groups = set(u.groups)
+        for j in np.nonzero(sim[i] >= threshold)[0]:
+            groups |= found[j].groups
+        out[i] = len(groups)
+    return out
+
+
+def cite(u: Unit, granularity: str | None = None, value: str | None = None) -> Cited:
+    d = date.fromordinal(u.day).isoformat() if u.day is not None else None
+    return Cited(text=u.text, sources=tuple(u.sources), outlets=tuple(u.outlets),
+                 date=value or d, granularity=granularity or ("day" if d else None),
+                 independent_sources=len(u.groups),
+                 quotes=tuple((q, s) for q, s in u.quotes))
+
+
+# ---------------------------------------------------------------------- timeline
+def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | None = None,
+             sentences: int = 2, granularities: Iterable[str] = ("day", "month"),
+             span: tuple[int, int] | None = None, background: Background | None = None) -> list[TimelineEntry]:
+    """Dated entries, oldest first: ``dates`` of them (or as many as enough independent
+    sources name, up to ``settings.max_dates``), each with up to ``sentences`` sentences.
+    ``span`` (two day ordinals) keeps dates inside it."""
+    found = units(sources, settings)
+    if not found:
+        return []
+    grans = set(granularities)
+    named: dict[tuple[str, str], set[str]] = defaultdict(set)
+    mentions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, u in enumerate(found):
+        for k in u.dates:
+            if k[1] in grans and _inside(k, span):
+                named[k] |= u.groups
+                mentions[k].append(i)
+    published: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s in sources:
+        d = _pub_day(s.article)
+        if d is not None and "day" in grans:
+            k = (date.fromordinal(d).isoformat(), "day")
+            if _inside(k, span):
+                published[k].add(s.group)
+    # A month named alone ("en septembre") most often means the happening of that month
+    # that is also named to the day: it backs that day; a month with no day stays a month.
+    for k in [k for k in named if k[1] == "month"]:
+        days = [d for d in set(named) | set(published) if d[1] == "day" and d[0].startswith(k[0] + "-")]
+        if days:
+            best = max(days, key=lambda d: (len(named.get(d, ())), len(published.get(d, ())), d[0]))
+            named[best] |= named.pop(k)
+            mentions[best] += mentions.pop(k)
+    w = settings.publication_weight
+
+    def voices(k: tuple[str, str]) -> int:
+        return len(named.get(k, set()) | published.get(k, set()))
+
+    def score(k: tuple[str, str]) -> tuple[float, int]:
+        return len(named.get(k, ())) + w * len(published.get(k, ())), len(mentions.get(k, ()))
+
+    keys = sorted(set(named) | set(published), key=lambda k: (score(k), k[0]), reverse=True)
+    if dates is None:   # those enough sources name, and at least a few
+        keep = [k for k in keys if voices(k) >= settings.min_sources]
+        dates = min(settings.max_dates, max(len(keep), settings.min_dates))
+    chosen = keys[:dates]
+    x = matrix(found, background)
+    first = min((d for s in sources if (d := _pub_start(s.article)) is not None), default=None)
+    told: list[int] = []
+    entries: list[TimelineEntry] = []
+    for k in sorted(chosen):
+        cand = list(mentions.get(k, []))
+        # The lead sentences of the articles published that day (that month) tell it too.
+        d = day_of(k[0]) if k[1] == "day" else None
+        cand += [i for i, u in enumerate(found)
+                 if u.index < settings.publication_lead and not u.dates and i not in cand
+                 and (u.day == d if d is not None else u.month == k[0])]
+        picked = _pick(found, x, cand, sentences, told, settings, named_first=set(mentions.get(k, [])))
+        told += picked
+        if not picked:
+            continue
+        last = _last_day(k)
+        entries.append(TimelineEntry(date=k[0], granularity=k[1],
+                                 background=first is not None and last < first - settings.background_days,
+                                 sentences=tuple(cite(found[i], k[1], k[0]) for i in picked),
+                                 independent_sources=voices(k)))
+    return entries
+
+def _inside(k: tuple[str, str], span: tuple[int, int] | None) -> bool:
+    if span is None:
+        return True
+    first = day_of(k[0] if k[1] == "day" else k[0] + "-01")
+    return first is not None and span[0] <= first <= span[1]
+
+
+def _last_day(k: tuple[str, str]) -> int:
+    if k[1] == "day":
+        return day_of(k[0]) or 0
+    y, m = int(k[0][:4]), int(k[0][5:7])
+    return date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
+
+
+def _pick(found: Sequence[Unit], x: np.ndarray, cand: list[int], k: int, told: list[int],
+          settings: TellSettings, named_first: set[int]) -> list[int]:
+    """Up to ``k`` of the candidates nearest their centre, agreement counted, none too
+    close to a sentence already told."""
+    if not cand:
+        return []
+    sub = x[cand]
+    centre = sub.sum(axis=0)
+    norm = np.linalg.norm(centre)
+    closeness = sub @ (centre / norm) if norm else np.zeros(len(cand))
+    sim = sub @ sub.T
+    support = _support([found[i] for i in cand], sim, settings.agreement)
+    score = closeness * (1 + np.log(support)) * np.array([1.0 if i in named_first else 0.7 for i in cand])
+    picked: list[int] = []
+    for j in np.argsort(-score, kind="stable"):
+        i = cand[j]
+        others = picked + told
+        if others and float(np.max(x[others] @ x[i])) >= settings.redundancy:
+            continue
+        picked.append(i)
+        if len(picked) >= k:
+            break
+    return picked
+
+
+# ---------------------------------------------------------------------- summary
+def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int = 5,
+              words: int | None = None, background: Background | None = None) -> list[Cited]:
+    """``sentences`` sentences (or as many as fill ``words`` words), in time order, each
+    with its sources.
+
+    The sentences cover the *concepts* most sources share (Gillick & Favre's concept
+    coverage): a concept is a pair of adjacent content words, worth the number of
+    independent sources that print it, so what several outlets agree on weighs more and a
+    copied dispatch counts once. Sentences are taken greedily by the worth of the concepts
+    they add per word (to the power ``settings.length_power``, half that when a number of
+    sentences rather than of words is asked), with a bonus for an early
+    place in their article; a sentence too close to one already taken is skipped."""
+    found = units(sources, settings, lead=settings.lead_sentences)
+    if not found:
+        return []
+    x = matrix(found, background)
+    sim = x @ x.T
+    concepts = [_concepts(u) for u in found]
+    worth: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for u, cs in zip(found, concepts):
+        for c in cs:
+            worth[c] |= u.groups
+    voices = len({g for u in found for g in u.groups})
+    floor = max(2, math.ceil(settings.concept_share * voices))
+    weight = {c: len(g) for c, g in worth.items() if len(g) >= floor}
+    length = np.array([len(u.text.split()) for u in found], dtype=float)
+    position = np.array([1 + settings.w_position / math.sqrt(1 + u.index) for u in found])
+    covered: set[tuple[str, str]] = set()
+    picked: list[int] = []
+    left = np.ones(len(found), dtype=bool)
+    budget = words
+    while left.any():
+        gain = np.array([sum(weight.get(c, 0) for c in cs - covered) if left[i] else -1.0
+                         for i, cs in enumerate(concepts)])
+        # Under a word budget, worth per word; for a count of sentences, length matters less.
+        gain = gain * position / length ** (settings.length_power if words is not None else settings.length_power / 2)
+        if picked:
+            gain -= settings.mmr * sim[:, picked].max(axis=1) * gain.clip(0)
+        gain[~left] = -np.inf
+        if budget is not None and picked:
+            fits = left & (length <= budget)
+            if fits.any():   # fill the words left with what fits, before cutting one short
+                gain[~fits] = -np.inf
+        i = int(np.argmax(gain))
+        left[i] = False
+        if gain[i] <= 0 and picked:
+            break
+        if picked and float(sim[i, picked].max()) >= settings.redundancy:
+            continue
+        picked.append(i)
+        covered |= concepts[i]
+        if budget is not None:
+            budget -= int(length[i])
+            if budget <= 0:
+                break
+        elif len(picked) >= sentences:
+            break
+    picked.sort(key=lambda i: (found[i].day if found[i].day is not None else math.inf,
+                               found[i].order, found[i].index))
+    return [cite(found[i]) for i in picked]
+
+
+def _concepts(u: Unit) -> set[tuple[str, str]]:
+    stop = _stop()
+    words = [stem(w) for w in _WORD.findall(fold(u.text))]
+    return {(a, b) for a, b in pairwise(words) if not (a in stop and b in stop)}
+
+
+def lead_baseline(sources: Sequence[Source], sentences: int) -> list[str]:
+    """The first sentences of the first article given."""
+    return sources[0].article.sentence_texts()[:sentences] if sources else []
+
+
+def centroid_baseline(sources: Sequence[Source], words: int, background: Background | None = None) -> list[str]:
+    """Radev's centroid method: sentences by closeness to the centre, redundancy skipped."""
+    found = units(sources, TellSettings(min_words=1, max_words=10_000), lead=None)
+    x = matrix(found, background)
+    centre = x.sum(axis=0)
+    norm = np.linalg.norm(centre)
+    if not norm:
+        return []
+    closeness = x @ (centre / norm)
+    out: list[int] = []
+    left = words
+    for i in np.argsort(-closeness, kind="stable"):
+        if out and float(np.max(x[out] @ x[i])) >= 0.7:
+            continue
+        out.append(int(i))
+        left -= len(found[i].text.split())
+        if left <= 0:
+            break
+    return [found[i].text for i in out]

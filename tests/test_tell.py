@@ -1,0 +1,237 @@
+"""Timelines and summaries: the metrics, the seeds' timeline, citations over every story
+of the eval sets, copies citing every outlet, the commands and their shapes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import filrouge
+from filrouge.errors import FilrougeError, NotFound
+from filrouge.stories.features import fold
+from filrouge.tell.evaluate import align_rouge, date_f1, read_timeline
+from filrouge.tell.rouge import Rouge, truncate_words
+
+from .conftest import SAMPLE, cli_json, run_cli, write_jsonl
+
+_WORDS = re.compile(r"\w+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORDS.findall(fold(text)))
+
+
+def _assert_cited(fr: filrouge.Filrouge, sentences: list[dict], where: str) -> int:
+    """Every told sentence names at least one source, and every source it names prints it."""
+    texts: dict[str, str] = {}
+    for s in sentences:
+        assert s["sources"], f"{where}: a sentence without sources: {s['text']}"
+        for a in s["sources"]:
+            if a not in texts:
+                texts[a] = _norm(fr.article(a).text)
+            assert _norm(s["text"]) in texts[a], f"{where}: {a} does not contain: {s['text']}"
+    return len(sentences)
+
+
+# ---------------------------------------------------------------------- metrics
+def test_tell_rouge_counts_stems_and_multiple_references():
+    r = Rouge("fr")
+    same = r.score(["Les manifestants occupent la place Tahrir."], [["Les manifestants occupent la place Tahrir."]])
+    assert same["rouge_1"]["f"] == same["rouge_2"]["f"] == same["rouge_l"]["f"] == 1.0
+    # Stems: "chars"/"char", "entrés"/"entré" match; two references double the candidate count.
+    two = r.counts(["Les chars sont entrés"], [["un char est entré"], ["rien de commun"]])
+    assert two["rouge_1"] == (2, 8, 7)
+    assert Rouge("fr", stopwords=True).tokens("Les chars sont dans la ville") == ("char", "vill")
+    assert truncate_words(["un deux trois", "quatre cinq"], 4) == ["un deux trois", "quatre"]
+
+
+def test_tell_date_f1_and_alignment_rouge_weigh_date_distance():
+    d = date(2011, 1, 25).toordinal()
+    ref = {d: ["des milliers de manifestants place Tahrir"]}
+    assert date_f1(ref, ref)["f"] == 1.0
+    assert align_rouge(ref, ref, Rouge("fr"))["rouge_1"]["f"] == pytest.approx(1.0)
+    shifted = {d + 1: ref[d]}
+    assert date_f1(shifted, ref)["f"] == 0.0
+    # One day off: the same words count half (tilse's 1 / (distance + 1)).
+    assert align_rouge(shifted, ref, Rouge("fr"))["rouge_1"]["f"] == pytest.approx(0.5)
+    # Two days off either side: the alignment takes the one whose words match (a third).
+    two = {d - 2: ["rien"], d + 2: ref[d]}
+    assert align_rouge(two, ref, Rouge("fr"))["rouge_1"]["r"] == pytest.approx(1 / 3)
+
+
+def test_tell_reads_tilse_timelines(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("2011-01-25\nUne manifestation .\nDeux .\n--------------------------------\n"
+                 "2011-01-26\nTrois .\n", encoding="utf-8")
+    tl = read_timeline(p)
+    assert tl == {date(2011, 1, 25).toordinal(): ["Une manifestation .", "Deux ."],
+                  date(2011, 1, 26).toordinal(): ["Trois ."]}
+
+
+# ---------------------------------------------------------------------- the seeds
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory):
+    from .conftest import SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed articles are not at {SEEDS} (set FILROUGE_SHARED to the shared folder)")
+    path = tmp_path_factory.mktemp("tell") / "seeds.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([SEEDS])
+    return path
+
+
+def test_tell_seeds_timeline_has_the_summit_lavrov_kozlov_and_background(seeds_db):
+    with filrouge.open(seeds_db) as fr:
+        (story,) = fr.stories()
+        entries = [e.as_dict() for e in fr.timeline(story.id, sentences=3)]
+        by = {(e["date"], e["granularity"]): e for e in entries}
+        assert ("2023-09-13", "day") in by, entries                       # the Vostotchny summit
+        assert not by[("2023-09-13", "day")]["background"]
+        october = [e for e in entries if e["date"].startswith("2023-10")]
+        assert october and any("Lavrov" in s["text"] for e in october for s in e["sentences"]), october
+        november = [e for e in entries if e["date"].startswith("2023-11")]
+        assert november and any("Kozlov" in s["text"] for e in november for s in e["sentences"]), november
+        july = [e for e in entries if e["date"].startswith("2023-07")]
+        assert july and all(e["background"] for e in july), july          # Choïgou in Pyongyang
+        assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+        _assert_cited(fr, [s for e in entries for s in e["sentences"]], "seeds timeline")
+        # Quotations keep their speaker.
+        quoted = [q for e in entries for s in e["sentences"] for q in s["quotes"]]
+        assert any(q["speaker"] for q in quoted), quoted
+        # No two near-identical sentences.
+        told = [_norm(s["text"]) for e in entries for s in e["sentences"]]
+        assert len(told) == len(set(told))
+
+
+def test_tell_seeds_summary_of_the_story_and_of_an_event(seeds_db):
+    with filrouge.open(seeds_db) as fr:
+        (story,) = fr.stories()
+        sm = fr.summary(story.id, sentences=4).as_dict()
+        assert sm["id"] == story.id and sm["kind"] == "story" and len(sm["sentences"]) == 4
+        _assert_cited(fr, sm["sentences"], "seeds summary")
+        ev = story.events[0]
+        es = fr.summary(ev.id, sentences=2).as_dict()
+        assert es["kind"] == "event" and es["sentences"]
+        assert {a for s in es["sentences"] for a in s["sources"]} <= set(ev.articles)
+        with pytest.raises(FilrougeError, match="sentences"):
+            fr.summary(story.id, sentences=0)
+        with pytest.raises(NotFound, match="no story or event"):
+            fr.summary("nope")
+
+
+# ---------------------------------------------------------------------- copies
+def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
+    wire = ("Le ministre russe des Ressources naturelles a conduit une délégation à Pyongyang cette semaine. "
+            "Les deux pays ont signé un protocole sur le commerce, la pêche et les ressources minières. "
+            "La délégation a été reçue par le Premier ministre nord-coréen pendant deux jours de discussions. "
+            "Moscou promet de nouvelles liaisons aériennes et ferroviaires avec la capitale nord-coréenne.")
+    records = [
+        {"id": "w1", "title": "Délégation russe à Pyongyang", "text": wire, "source": "Agence", "published": "2023-11-17"},
+        {"id": "w2", "title": "Moscou et Pyongyang signent un protocole", "text": wire + " Une reprise.",
+         "source": "Quotidien", "published": "2023-11-17"},
+        {"id": "w3", "title": "Pyongyang reçoit Moscou",
+         "text": "Une délégation russe conduite par le ministre des Ressources naturelles a quitté Pyongyang vendredi. "
+                 "Les deux pays ont signé un protocole sur le commerce, la pêche et les ressources minières.",
+         "source": "Hebdo", "published": "2023-11-18"},
+    ]
+    with filrouge.open(tmp_path / "c.db") as fr:
+        fr.ingest_records(records)
+        assert fr.copy_group("w1") is not None and fr.copy_group("w1") == fr.copy_group("w2")
+        (story,) = fr.stories()
+        sm = fr.summary(story.id, sentences=3).as_dict()
+        _assert_cited(fr, sm["sentences"], "copies")
+        protocol = [s for s in sm["sentences"] if "protocole" in s["text"]]
+        assert protocol, sm
+        # The dispatch's sentence cites both outlets; the third outlet printed it too, and it
+        # is an independent source (the two copies count once).
+        assert set(protocol[0]["sources"]) == {"w1", "w2", "w3"}
+        assert set(protocol[0]["outlets"]) == {"Agence", "Quotidien", "Hebdo"}
+        assert protocol[0]["independent_sources"] == 2
+
+
+# ---------------------------------------------------------------------- every story of the eval sets
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr"])
+def test_tell_every_sentence_of_every_story_cites_a_source_that_contains_it(eval_dir, tmp_path, name):
+    with filrouge.open(tmp_path / "e.db") as fr:
+        report = fr.ingest([eval_dir / name / "articles.jsonl"])
+        assert report.stored > 0
+        told = 0
+        for st in fr.stories():
+            report = fr.story_report(st.id, sentences=3)
+            told += _assert_cited(fr, report["summary"], f"{name} {st.id} summary")
+            told += _assert_cited(fr, [s for e in report["timeline"] for s in e["sentences"]], f"{name} {st.id}")
+            for ev in st.events:
+                told += _assert_cited(fr, fr.summary(ev.id, sentences=2).as_dict()["sentences"], ev.id)
+        assert told > 50
+
+
+# ---------------------------------------------------------------------- commands
+def test_tell_cli_timeline_summary_story_shapes(tmp_path):
+    db = tmp_path / "s.db"
+    run_cli("ingest", str(SAMPLE), db=db, check=True)
+    stories = cli_json("stories", db=db)
+    sid = max(stories, key=lambda s: len(s["articles"]))["id"]
+    tl = cli_json("timeline", sid, "--sentences", "1", db=db)
+    assert tl and all({"date", "granularity", "background", "sentences"} <= set(e) for e in tl)
+    assert all(len(e["sentences"]) == 1 and e["sentences"][0]["sources"] for e in tl)
+    sm = cli_json("summary", sid, "--sentences", "3", db=db)
+    assert sm["id"] == sid and len(sm["sentences"]) == 3
+    assert all(isinstance(s["text"], str) and s["sources"] for s in sm["sentences"])
+    st = cli_json("story", sid, db=db)
+    assert {"summary", "timeline", "quotes", "copies", "entities", "sources", "events"} <= set(st)
+    md = run_cli("timeline", sid, "--md", db=db, check=True).stdout
+    assert md.startswith("# Timeline") and "[^1]:" in md
+    text = run_cli("story", sid, db=db, check=True).stdout
+    assert "Summary" in text and "Timeline" in text and "[1]" in text
+    bad = run_cli("summary", "no-such-story", db=db)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "no story or event" in bad.stderr
+    bad = run_cli("timeline", sid, "--sentences", "0", db=db)
+    assert bad.returncode == 1 and "--sentences" in bad.stderr
+
+
+def test_tell_eval_commands_smoke(eval_dir, tmp_path):
+    # A small copy of each set: the yemen story with its reference timeline, two rpm2 events.
+    tl_dir = tmp_path / "crisis"
+    (tl_dir / "timelines").mkdir(parents=True)
+    arts = [json.loads(x) for x in (eval_dir / "ml-crisis-fr" / "articles.jsonl").open(encoding="utf-8")]
+    gold = [json.loads(x) for x in (eval_dir / "ml-crisis-fr" / "gold.jsonl").open(encoding="utf-8")]
+    write_jsonl(tl_dir / "articles.jsonl", [a for a in arts if a["id"].startswith("yemen/")])
+    write_jsonl(tl_dir / "gold.jsonl", [g for g in gold if g["story"] == "yemen"])
+    shutil.copy(eval_dir / "ml-crisis-fr" / "timelines" / "yemen.txt", tl_dir / "timelines" / "yemen.txt")
+    out = cli_json("eval", "timeline", str(tl_dir), db=tmp_path / "unused.db")
+    assert set(out["stories"]) == {"yemen"}
+    assert out["filrouge"]["date_f1"] > 0 and out["filrouge"]["ar1_f"] > 0
+    assert out["baseline"]["date_f1"] >= 0
+    text = run_cli("eval", "timeline", str(tl_dir), db=tmp_path / "unused.db", check=True).stdout
+    assert "Date F1" in text and "baseline" in text
+
+    sm_dir = tmp_path / "rpm"
+    (sm_dir / "summaries").mkdir(parents=True)
+    keep = {"T01_C1", "T01_C2"}
+    arts = [json.loads(x) for x in (eval_dir / "rpm2" / "articles.jsonl").open(encoding="utf-8")]
+    gold = [json.loads(x) for x in (eval_dir / "rpm2" / "gold.jsonl").open(encoding="utf-8")]
+    write_jsonl(sm_dir / "articles.jsonl", [a for a in arts if a["id"][:6] in keep])
+    write_jsonl(sm_dir / "gold.jsonl", [g for g in gold if g["id"][:6] in keep])
+    for p in (eval_dir / "rpm2" / "summaries").glob("T01_*.txt"):
+        shutil.copy(p, sm_dir / "summaries" / p.name)
+    out = cli_json("eval", "summary", str(sm_dir), db=tmp_path / "unused2.db")
+    assert set(out["clusters"]) == keep
+    for system in ("filrouge", "lead", "centroid"):
+        assert 0 < out[system]["rouge_2"] < 1 and 0 < out[system]["rouge_1"] < 1
+    bad = run_cli("eval", "summary", str(tl_dir), db=tmp_path / "unused3.db")
+    assert bad.returncode == 1 and "summaries" in bad.stderr
+
+
+def test_tell_settings_are_checked(tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[tell]\nredundancy = 0\n", encoding="utf-8")
+    with pytest.raises(FilrougeError, match="tell.redundancy"):
+        filrouge.Settings.load(cfg)
+    assert Path(cfg).exists()
