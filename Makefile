@@ -3,8 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo.db
+# The browser tests drive Debian's Chromium; installing it needs root (or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean chromium screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +36,18 @@ demo: $(VENV)/.base
 	$(BIN)/filrouge --db $(DEMO_DB) story $$($(BIN)/filrouge --db $(DEMO_DB) show 002_fr_choigou_pyongyang_reprise --json \
 	  | $(BIN)/python -c 'import json, sys; print(json.load(sys.stdin)["story"])')
 
-test: $(VENV)/.test
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "warning: could not install Debian's chromium: the browser tests will be skipped"
+
+test: $(VENV)/.test chromium
 	$(BIN)/python -m pytest -q
+
+# Screenshots of the web app for the README, taken by the browser tests.
+screenshots: $(VENV)/.test chromium
+	mkdir -p docs/screenshots
+	FILROUGE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web.py -k browser
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/ingest.py

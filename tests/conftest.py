@@ -34,6 +34,15 @@ def eval_dir() -> Path:
     return EVAL
 
 
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """The bundled sample corpus ingested once for the whole run: read it, or copy it to write."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    with filrouge.open(path) as fr:
+        fr.ingest([SAMPLE])
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"

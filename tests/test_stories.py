@@ -43,12 +43,9 @@ def _groups(labels: dict[str, str]) -> set[frozenset[str]]:
     return {frozenset(g) for g in out.values()}
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("stories") / "sample.db"
-    with filrouge.open(path) as fr:
-        fr.ingest([SAMPLE])
-    return path
+@pytest.fixture
+def sample_db(sample_store) -> Path:
+    return sample_store
 
 
 # ---------------------------------------------------------------------- pieces

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import signal
 import time
 from collections import deque
@@ -38,15 +40,17 @@ from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
 from .dates import Ref, tagger
 from .entities import extract_entities
-from .entities.index import EntityIndex, describe, quote_records
+from .entities.index import EntityIndex, describe, entity_names, quote_records
 from .entities.local import name_key
 from .entities.names import alias_table, key
 from .entities.ner import one_blas_thread
 from .errors import FilrougeError, InputRejected, NotFound
 from .ingest import from_record, list_files, read_file
 from .pipeline import process_batch, redate
+from .search import MODES, Hit, Searcher
 from .settings import Settings
 from .store import Store, open_store
+from .store.base import SearchFilters
 from .stories import StoryIndex, stream_order
 from .stories import describe as describe_stories
 from .tell import Background, Source, summarize
@@ -64,6 +68,7 @@ class Progress:
 
 
 _CHUNK = 16
+_ISO_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 _CHUNK_BYTES = 100_000
 
@@ -78,6 +83,9 @@ class Filrouge:
         self.copy_index = CopyIndex(self.store, self.settings.copies)
         self.entity_index = EntityIndex(self.store)
         self.story_index = StoryIndex(self.store, self.settings.stories)
+        self.searcher = Searcher(self.store)
+        self._reports: dict[tuple[Any, ...], tuple[Story, dict[str, Any]]] = {}
+        self._labels: tuple[Any, dict[str, str]] = (None, {})
 
     # ------------------------------------------------------------------ reading
     def articles(self) -> list[Article]:
@@ -112,7 +120,7 @@ class Filrouge:
         canonical = self.store.article_entities(article_id)
         speakers = self.store.article_quote_speakers(article_id)
         ids = set(canonical.values()) | {e for e in speakers.values() if e}
-        known = {e.id: e for e in describe(self.store, sorted(ids))}
+        known = {e.id: e for e in describe(self.store, sorted(ids), with_articles=False)}
         for m in out["entities"] + out["other_entities"]:
             m["entity_id"] = canonical.get((m.get("field", "text"), m["start"]))
             ent = known.get(m["entity_id"])
@@ -211,22 +219,47 @@ class Filrouge:
             raise
         return len(ids)
 
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, start: str | None = None, end: str | None = None, language: str | None = None,
+               entity: str | None = None, source: str | None = None, limit: int = 20,
+               mode: str = "hybrid") -> list[Hit]:
+        """Articles for a query, best first: full text and meaning fused (``mode`` "text" or
+        "semantic" gives one half alone), within the filters: publication dates from ``start``
+        to ``end`` (2023, 2023-09 or 2023-09-13), a language, an entity (a name or an id),
+        a source (part of its name)."""
+        if not query or not query.strip():
+            raise FilrougeError("the search query is empty")
+        if mode not in MODES:
+            raise FilrougeError(f"unknown search mode '{mode}': use one of {', '.join(MODES)}")
+        _check_count("limit", limit)
+        for name, value in (("from", start), ("to", end)):
+            if value is not None and not _is_date_prefix(value):
+                raise FilrougeError(f"the '{name}' date '{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        entities = None
+        if entity:
+            eid = self.find_entity(entity)
+            if eid is None:
+                raise NotFound(f"no entity '{entity}' (filrouge entities lists them)")
+            entities = (eid,)
+        filters = SearchFilters(start or None, end or None, language or None, source or None, entities)
+        return self.searcher.search(query, filters, limit=limit, mode=mode)
+
     # ------------------------------------------------------------------ telling
     def background(self) -> Background:
         """Term document frequencies over the stored articles (the story index's online
         vocabulary): the idf of timelines and summaries."""
-        return Background(self.store.story_vocab("term"), self.store.story_meta().get("articles", 0))
+        return Background(lambda terms: self.store.story_vocab_of("term", terms),
+                          self.store.story_meta().get("articles", 0))
 
     def sources(self, article_ids: Iterable[str]) -> list[Source]:
         """Stored articles ready to be told: each with its independent source (its copy
         group, or itself) and the canonical names of its quotations' speakers."""
-        out = []
-        for i in article_ids:
-            speakers = self.store.article_quote_speakers(i)
-            names = {e.id: e.name for e in describe(self.store, sorted({e for e in speakers.values() if e}))}
-            out.append(Source(self.store.get(i), self.store.copy_group(i) or i,
-                              {start: names[e] for start, e in speakers.items() if e in names}))
-        return out
+        ids = list(article_ids)
+        speakers = {i: self.store.article_quote_speakers(i) for i in ids}
+        wanted = sorted({e for sp in speakers.values() for e in sp.values() if e})
+        names = {e: n for e, (n, _) in entity_names(self.store, wanted).items()}
+        return [Source(self.store.get(i), self.store.copy_group(i) or i,
+                       {start: names[e] for start, e in speakers[i].items() if e in names}) for i in ids]
 
     def _told(self, story_or_event_id: str) -> tuple[str, str, tuple[str, ...]]:
         """(kind, id, article ids) of a story or an event, by any of its ids."""
@@ -257,10 +290,34 @@ class Filrouge:
         told = summarize(self.sources(ids), self.settings.tell, sentences=sentences, background=self.background())
         return Summary(cid, kind, tuple(told))
 
+    def told_key(self, story_id: str) -> tuple[Any, ...]:
+        """What a story's report depends on: its id (followed through merges; an event's id
+        gives its story) and the version of the store. Cheap: no story is described."""
+        cid = self.store.story_resolve(story_id.strip())
+        if cid is None:
+            raise NotFound(f"no story or event '{story_id}' (filrouge stories lists them)")
+        return (self.store.story_parent(cid) or cid, self.store.search_version(),
+                tuple(sorted(self.store.story_meta().items())))
+
+    def story_view(self, story_id: str, dates: int | None = None, sentences: int = 5) -> tuple[Story, dict[str, Any]]:
+        """(the story, its report): kept for the store's version (any change of articles or
+        assignments makes them anew), 256 at most."""
+        key = (*self.told_key(story_id), dates, sentences)
+        found = self._reports.get(key)
+        if found is None:
+            st = self.story(story_id)
+            found = (st, self._story_report(st, dates, sentences))
+            if len(self._reports) >= 256:
+                self._reports.pop(next(iter(self._reports)))
+            self._reports[key] = found
+        return found
+
     def story_report(self, story_id: str, dates: int | None = None, sentences: int = 5) -> dict[str, Any]:
         """A story as ``filrouge story --json`` gives it: its events and articles, then its
         summary, timeline, key entities, quotations with speakers, copy groups and sources."""
-        st = self.story(story_id)
+        return self.story_view(story_id, dates, sentences)[1]
+
+    def _story_report(self, st: Story, dates: int | None, sentences: int) -> dict[str, Any]:
         out = st.as_dict()
         sources = self.sources(st.articles)
         background = self.background()
@@ -268,16 +325,20 @@ class Filrouge:
                                                           background=background)]
         out["timeline"] = [e.as_dict() for e in tell_timeline(sources, self.settings.tell, dates=dates,
                                                               background=background)]
-        members = set(st.articles)
-        out["quotes"] = [q for q in quote_records(self.store) if q["article"] in members]
+        out["quotes"] = quote_records(self.store, articles=list(st.articles))
         groups = {s.group for s in sources if s.group != s.article.id}
         out["copies"] = [describe_group(self.store, g).as_dict() for g in sorted(groups)]
         return out
 
     # ------------------------------------------------------------------ stories and events
-    def stories(self) -> list[Story]:
-        """Every story with its events, the most recent first."""
-        return describe_stories(self.store)
+    def stories(self, limit: int | None = None, ids: Iterable[str] | None = None) -> list[Story]:
+        """Every story with its events (or the ``limit`` most recently changed, or those of
+        ``ids``), the most recent first."""
+        if ids is not None:
+            return describe_stories(self.store, list(ids))
+        if limit is None:
+            return describe_stories(self.store)
+        return describe_stories(self.store, [c.id for c in self.store.story_clusters("story", limit=limit)])
 
     def story(self, story_or_event_id: str) -> Story:
         """One story, by its id, an old (merged) id, or the id of one of its events."""
@@ -289,6 +350,19 @@ class Filrouge:
         if not found:
             raise NotFound(f"story '{story_or_event_id}' has no articles")
         return found[0]
+
+    def story_labels(self, ids: Iterable[str]) -> dict[str, str]:
+        """Story id → label, kept while the store does not change (search results name their
+        stories; describing a story each time costs more than the search)."""
+        ids = list(ids)
+        version = (self.store.search_version(), tuple(sorted(self.store.story_meta().items())))
+        if self._labels[0] != version:
+            self._labels = (version, {})
+        cache = self._labels[1]
+        wanted = [i for i in dict.fromkeys(ids) if i and i not in cache]
+        if wanted:
+            cache.update({st.id: st.label for st in self.stories(ids=wanted)})
+        return {i: cache[i] for i in ids if i in cache}
 
     def recluster(self, on_progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
         """Forget every event and story and assign all articles again, through the same
@@ -559,6 +633,18 @@ class Filrouge:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_date_prefix(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real month and day."""
+    if not _ISO_PREFIX.match(value):
+        return False
+    parts = [int(x) for x in value.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
 
 
 def _check_count(name: str, value: int | None, allow_none: bool = False) -> None:

@@ -442,6 +442,74 @@ def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only; 0.0.0.0 exposes it: set a --token).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", envvar="FILROUGE_TOKEN", metavar="TOKEN",
+              help="Writes (POST /api/articles) need 'Authorization: Bearer TOKEN' (also FILROUGE_TOKEN).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (each serves one request at a time; 2 on 2 cores).")
+@click.pass_obj
+@library_errors
+def serve(obj: Context, host: str, port: int, token: str | None, workers: int) -> None:
+    """Serve the web app (stories, timelines, articles, entities, search) and the JSON API
+    under /api/ (OpenAPI at /docs)."""
+    from .web import serve as run
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        click.echo(f"filrouge: warning: listening on {host} with no --token: anyone who reaches it can write",
+                   err=True)
+    if obj.config:
+        import os
+
+        os.environ["FILROUGE_CONFIG"] = obj.config
+    run(obj.open(), host=host, port=port, token=token, workers=workers)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--from", "start", metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", metavar="DATE", help="Published on or before DATE.")
+@click.option("--lang", "language", metavar="LANG", help="Only articles in this language (fr, en, de, es).")
+@click.option("--entity", metavar="NAME", help="Only articles naming this entity (a name, a spelling or an id).")
+@click.option("--source", metavar="NAME", help="Only articles from a source whose name contains NAME.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many articles.")
+@click.option("--mode", type=click.Choice(["hybrid", "text", "semantic"]), default="hybrid", show_default=True,
+              help="Full text and meaning fused, or one of them alone.")
+@json_option
+@click.pass_obj
+@library_errors
+def search(obj: Context, query: str, start: str | None, end: str | None, language: str | None,
+           entity: str | None, source: str | None, limit: int, mode: str, as_json: bool) -> None:
+    """Search the articles by words and by meaning (a French query finds English articles);
+    results grouped by story, with the matching words highlighted."""
+    fr = obj.open()
+    hits = fr.search(query, start=start, end=end, language=language, entity=entity, source=source,
+                     limit=limit, mode=mode)
+    if as_json:
+        click.echo(to_json([h.as_dict() for h in hits]))
+        return
+    if not hits:
+        click.echo("no articles found")
+        return
+    groups: dict[str | None, list[Any]] = {}
+    for h in hits:
+        groups.setdefault(h.story, []).append(h)
+    labels = fr.story_labels(g for g in groups if g)
+    for sid, found in groups.items():
+        head = f"{labels.get(sid, sid)}  [{sid}]" if sid else "no story yet"
+        click.echo(click.style(head, bold=True) + f"  {len(found)} article{'s' if len(found) != 1 else ''}")
+        for h in found:
+            click.echo(f"  {h.score:.4f}  {h.article}  {h.published or 'undated'}  {h.language or '?'}  "
+                       f"{_clip(h.title, 70)}")
+            marked, last = "", 0
+            for a, b in h.highlights:
+                marked += h.snippet[last:a] + click.style(h.snippet[a:b], bold=True, underline=True)
+                last = b
+            click.echo(_wrap(marked + h.snippet[last:], "         "))
+
+
+@cli.command()
 @click.argument("story_id")
 @click.option("--dates", type=int, default=None, metavar="N",
               help="How many dates (default: those enough independent sources name, at most 12).")

@@ -168,7 +168,7 @@ def _stories(st: dict[str, Any]) -> ClusterSettings:
 
 def _tell(t: dict[str, Any]) -> TellSettings:
     kinds = {f.name: f.type for f in fields(TellSettings)}
-    for k in ("min_words", "max_words", "lead_sentences", "min_sources", "max_dates", "min_dates",
+    for k in ("min_words", "max_words", "lead_sentences", "min_sources", "max_dates", "min_dates", "max_sentences",
               "publication_lead"):
         _check(t[k] >= 1, f"tell.{k} must be at least 1")
     _check(t["max_words"] >= t["min_words"], "tell.max_words must be at least tell.min_words")

@@ -19,6 +19,7 @@ is merged into the person, if that surname belongs to no one else, and its id re
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from ..article import Article, Entity, Mention
 from ..store import Store
@@ -195,13 +196,18 @@ def _has_initial(name: str) -> bool:
     return any(len(w) == 2 and w.endswith(".") for w in name.split())
 
 
-def describe(store: Store, entities: list[str] | None = None, etype: str | None = None) -> list[Entity]:
-    """Entities with their display names, aliases (most frequent first), articles and dates."""
+def describe(store: Store, entities: list[str] | None = None, etype: str | None = None,
+             with_articles: bool = True) -> list[Entity]:
+    """Entities with their display names, aliases (most frequent first), articles and dates
+    (``with_articles=False``: names and aliases only, from a sample of at most 300
+    mentions of each: cheaper for much-named entities)."""
     aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
     types: dict[str, str] = {}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for eid, t, text, n in store.entity_aliases(entities, etype):
+    rows = store.entity_aliases(entities, etype) if with_articles or entities is None else \
+        store.entity_alias_sample(entities)
+    for eid, t, text, n in rows:
         spellings[eid][text] += int(n)  # one spelling, whatever type each mention had
         votes[eid][t] += int(n)
     for eid, c in spellings.items():
@@ -210,7 +216,7 @@ def describe(store: Store, entities: list[str] | None = None, etype: str | None 
         types[eid] = max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0]
     articles: dict[str, list[str]] = defaultdict(list)
     dates: dict[str, list[str]] = defaultdict(list)
-    for eid, aid, published in store.entity_articles(list(aliases)):
+    for eid, aid, published in (store.entity_articles(list(aliases)) if with_articles else ()):
         articles[eid].append(aid)
         if published:
             dates[eid].append(published)
@@ -223,11 +229,31 @@ def describe(store: Store, entities: list[str] | None = None, etype: str | None 
     return out
 
 
-def quote_records(store: Store, entities: list[str] | None = None) -> list[dict[str, object]]:
-    """Quotations as ``filrouge quotes --json`` prints them."""
-    rows = store.quote_rows(entities)
+def entity_names(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """id → (display name, type) of these entities. Kept with the store between calls while
+    the store does not change: a much-named entity's name costs a scan of its mentions."""
+    cache: dict[str, tuple[str, str]]
+    version, cache = getattr(store, "_entity_names", (None, {}))
+    now = store.search_version()
+    if version != now:
+        cache = {}
+        store._entity_names = (now, cache)  # type: ignore[attr-defined]
+    wanted = [e for e in dict.fromkeys(entities) if e not in cache]
+    if wanted:
+        for ent in describe(store, sorted(wanted), with_articles=False):
+            cache[ent.id] = (ent.name, ent.type)
+        if len(cache) > 100_000:
+            cache.clear()
+    return {e: cache[e] for e in entities if e in cache}
+
+
+def quote_records(store: Store, entities: list[str] | None = None,
+                  articles: list[str] | None = None) -> list[dict[str, object]]:
+    """Quotations as ``filrouge quotes --json`` prints them (all, of ``entities``, or in
+    ``articles``)."""
+    rows = store.quote_rows(entities, articles)
     speakers = {e for r in rows if (e := r[9])}
-    names = {e.id: e.name for e in describe(store, sorted(speakers))} if speakers else {}
+    names = {e: n for e, (n, _) in entity_names(store, speakers).items()}
     out = []
     for aid, published, start, stop, text, sentence, direct, fragment, speaker, eid, cue in rows:
         out.append({
@@ -238,4 +264,4 @@ def quote_records(store: Store, entities: list[str] | None = None) -> list[dict[
     return out
 
 
-__all__ = ["EntityIndex", "describe", "display_name", "quote_records"]
+__all__ = ["EntityIndex", "describe", "display_name", "entity_names", "quote_records"]

@@ -43,6 +43,15 @@ def unaccent(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_LATIN_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_text(text: str) -> str:
+    """Lower case and Latin accents off, for whole texts (a regex in C rather than a loop
+    over characters; marks outside the Latin combining block stay)."""
+    return _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents off, hyphens and apostrophes as spaces: ``Kim Jong-Un`` → ``kim jong un``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Literal, Self
 
 import numpy as np
@@ -12,6 +13,23 @@ import numpy as np
 from ..article import Article, Mention, PublishedDate, Quote, Rejection
 
 PutStatus = Literal["new", "version", "unchanged"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search keeps: publication dates within [start, end] (ISO prefixes: 2023,
+    2023-09, 2023-09-13), a language, a source (a part of its name), articles naming one
+    of ``entities`` (canonical ids)."""
+
+    start: str | None = None
+    end: str | None = None
+    language: str | None = None
+    source: str | None = None
+    entities: tuple[str, ...] | None = None
+
+    def any(self) -> bool:
+        return any(x is not None and x != "" for x in (self.start, self.end, self.language, self.source,
+                                                          self.entities))
 
 
 class Store(ABC):
@@ -66,6 +84,22 @@ class Store(ABC):
     @abstractmethod
     def search_text(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
         """Full-text search: (article id, BM25 score; lower is better)."""
+
+    @abstractmethod
+    def search_fts(self, match: str, limit: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+        """(article id, BM25 score; lower is better) of a full-text MATCH expression."""
+
+    @abstractmethod
+    def search_filtered(self, filters: SearchFilters) -> set[str]: ...
+
+    @abstractmethod
+    def search_vectors(self) -> tuple[list[str], Any]: ...
+
+    @abstractmethod
+    def search_version(self) -> tuple[int, int, int]: ...
+
+    @abstractmethod
+    def search_rows(self, article_ids: Iterable[str], chars: int = 5000) -> dict[str, tuple[Any, ...]]: ...
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
@@ -174,13 +208,17 @@ class Store(ABC):
                        ) -> list[tuple[str, str, str, int]]: ...
 
     @abstractmethod
+    def entity_alias_sample(self, entities: Iterable[str], limit: int = 300) -> list[tuple[str, str, str, int]]: ...
+
+    @abstractmethod
     def entity_articles(self, entities: Iterable[str] | None = None) -> list[tuple[str, str, str | None]]: ...
 
     @abstractmethod
     def entity_cooccurring(self, entity: str, limit: int = 20) -> list[tuple[str, int]]: ...
 
     @abstractmethod
-    def quote_rows(self, entities: Iterable[str] | None = None) -> list[tuple[Any, ...]]: ...
+    def quote_rows(self, entities: Iterable[str] | None = None,
+                   articles: Iterable[str] | None = None) -> list[tuple[Any, ...]]: ...
 
     @abstractmethod
     def close(self) -> None: ...

@@ -18,9 +18,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..article import Article, DateMention, Mention, PublishedDate, Quote, Rejection, Removed
 from ..errors import NotFound, StoreError
-from .base import PutStatus, Store
+from .base import PutStatus, SearchFilters, Store
 from .sqlite_stories import SQLiteStories
 
 _COLUMNS = (
@@ -296,11 +298,77 @@ class SQLiteStore(SQLiteStories, Store):
         ).fetchall()
         return [(r[0], float(r[1])) for r in rows]
 
+    def search_fts(self, match: str, limit: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+        """(article id, BM25 score; lower is better) of an FTS5 MATCH expression, within
+        the filters."""
+        where, params = _filter_sql(filters)
+        rows = self.db.execute(
+            "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts "
+            "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? " + where +
+            " ORDER BY score LIMIT ?", (match, *params, limit)).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    def search_filtered(self, filters: SearchFilters) -> set[str]:
+        """The ids of the articles within the filters."""
+        where, params = _filter_sql(filters)
+        return {r[0] for r in self.db.execute("SELECT a.id FROM articles a WHERE 1 " + where, params)}
+
+    def search_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every article's embedding: (ids, one unit row per id)."""
+        ids: list[str] = []
+        rows: list[bytes] = []
+        for i, v in self.db.execute("SELECT a.id, v.vector FROM article_vectors v "
+                                    "JOIN articles a ON a.rowid = v.article ORDER BY v.article"):
+            ids.append(i)
+            rows.append(v)
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return ids, np.frombuffer(b"".join(rows), dtype="<f4").reshape(len(rows), -1)
+
+    def search_rows(self, article_ids: Iterable[str], chars: int = 5000) -> dict[str, tuple[Any, ...]]:
+        """id → (title, the first ``chars`` characters of the text, published, language,
+        source, event, story): what a search result shows, in one query."""
+        return {r[0]: tuple(r[1:]) for r in self._select_in(
+            "SELECT a.id, a.title, substr(a.text, 1, " + str(int(chars)) + "), a.published_value, a.language, "
+            "a.source, x.event, c.parent FROM articles a LEFT JOIN article_events x ON x.article = a.rowid "
+            "LEFT JOIN clusters c ON c.id = x.event WHERE a.id IN ({marks})", article_ids)}
+
+    def search_version(self) -> tuple[int, int, int]:
+        """Changes whenever the store does: SQLite's data version (commits of other
+        connections) and this connection's count of changed rows. Both cost nothing."""
+        dv = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return int(dv), int(self.db.total_changes), 0
+
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()
+
+
+def _filter_sql(f: SearchFilters | None) -> tuple[str, list[Any]]:
+    """SQL conditions on ``articles a`` (each starting with AND) and their parameters."""
+    if f is None:
+        return "", []
+    sql: list[str] = []
+    params: list[Any] = []
+    if f.start:
+        sql.append("AND substr(a.published_value, 1, length(?)) >= ?")
+        params += [f.start, f.start]
+    if f.end:
+        sql.append("AND substr(a.published_value, 1, length(?)) <= ?")
+        params += [f.end, f.end]
+    if f.language:
+        sql.append("AND a.language = ?")
+        params.append(f.language)
+    if f.source:
+        sql.append("AND a.source LIKE ? ESCAPE '\\'")
+        params.append("%" + f.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if f.entities is not None:
+        marks = ",".join("?" * len(f.entities)) or "NULL"
+        sql.append(f"AND a.rowid IN (SELECT article FROM mentions WHERE entity IN ({marks}))")
+        params += list(f.entities)
+    return " ".join(sql), params
 
 
 def _statements(sql: str) -> list[str]:

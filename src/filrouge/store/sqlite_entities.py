@@ -172,6 +172,16 @@ class SQLiteEntities(SQLiteCopies):
             return [tuple(r) for r in self.db.execute(sql, (etype,))]
         return self._rows(sql, "m.entity", entities)
 
+    def entity_alias_sample(self, entities: Iterable[str], limit: int = 300) -> list[tuple[str, str, str, int]]:
+        """Like :meth:`entity_aliases`, from at most ``limit`` mentions of each entity: enough
+        to name it, and cheap for an entity named in thousands of articles."""
+        out: list[tuple[str, str, str, int]] = []
+        for e in dict.fromkeys(entities):
+            out += [(e, t, x, int(n)) for t, x, n in self.db.execute(
+                "SELECT type, text, count(*) FROM (SELECT type, text FROM mentions WHERE entity = ? LIMIT ?) "
+                "GROUP BY text, type", (e, limit))]
+        return out
+
     def entity_articles(self, entities: Iterable[str] | None = None) -> list[tuple[str, str, str | None]]:
         """(entity, article id, publication date) rows, in date order."""
         sql = ("SELECT DISTINCT m.entity, a.id, a.published_value FROM mentions m "
@@ -187,10 +197,14 @@ class SQLiteEntities(SQLiteCopies):
             "WHERE m.entity = ? GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?", (entity, limit))
         return [(r[0], int(r[1])) for r in rows]
 
-    def quote_rows(self, entities: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
+    def quote_rows(self, entities: Iterable[str] | None = None,
+                   articles: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
         """(article id, published, start, stop, text, sentence, direct, fragment, speaker, entity,
-        cue) rows, in date order."""
+        cue) rows, in date order: all, those of ``entities`` or those of ``articles``."""
         sql = ("SELECT a.id, a.published_value, q.start, q.stop, q.text, q.sentence, q.direct, q.fragment,"
                " q.speaker, q.entity, q.cue FROM quotes q JOIN articles a ON a.rowid = q.article {where} "
                "ORDER BY a.published_value IS NULL, a.published_value, a.id, q.start")
+        if articles is not None:
+            rows = self._rows(sql, "a.id", articles)
+            return sorted(rows, key=lambda r: (r[1] is None, r[1] or "", r[0], r[2]))
         return self._rows(sql, "q.entity", entities)

@@ -78,6 +78,12 @@ class SQLiteStories(SQLiteEntities):
     def story_vocab(self, kind: str) -> dict[str, int]:
         return dict(self.db.execute("SELECT key, df FROM cluster_vocab WHERE kind = ?", (kind,)))
 
+    def story_vocab_of(self, kind: str, keys: Iterable[str]) -> dict[str, int]:
+        """Document frequencies of these keys (those never seen are left out)."""
+        return {k: df for k, df in self._select_in(
+            "SELECT key, df FROM cluster_vocab WHERE kind = '" + ("term" if kind == "term" else "entity") +
+            "' AND key IN ({marks})", keys)}
+
     def story_redirects(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT old, new FROM cluster_redirects"))
 

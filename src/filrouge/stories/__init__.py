@@ -233,7 +233,7 @@ def event_date(c: Cluster, published: list[str | None]) -> tuple[str | None, str
 
 def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     """Stored stories (all, or those of ``story_ids``) with their events, most recent first."""
-    from ..entities.index import describe as describe_entities
+    from ..entities.index import entity_names
 
     stories = store.story_clusters("story", ids=story_ids)
     if not stories:
@@ -243,7 +243,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     members = store.story_members([e.id for e in events])
     info = store.story_article_info([a for m in members.values() for a, _, _ in m])
     vectors = store.story_vectors(info)
-    entity_df = store.story_vocab("entity")
+    entity_df = store.story_vocab_of("entity", {k for s in stories for k in s.entities})
     n_articles = max(1, store.story_meta().get("articles", 1))
     by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
     for e in events:
@@ -262,7 +262,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         weight = {k: n * (math.log((n_articles + 1) / (entity_df.get(k, 0) + 1)) + 1)
                   for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
         key_entities[s.id] = [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
-    names = {e.id: e.name for e in describe_entities(store, sorted({k for v in key_entities.values() for k in v}))}
+    names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
     out = []
     for s in stories:
         evs = sorted(by_story.get(s.id, []), key=lambda e: (e.date is None, e.date or "", e.id))

@@ -17,10 +17,11 @@ are counted (dates, agreement).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -28,9 +29,11 @@ from itertools import pairwise
 import numpy as np
 
 from ..article import Article, Cited, TimelineEntry
-from ..stories.features import _stop, fold, stem
+from ..entities.names import fold_text as fold
+from ..stories.features import _stop, stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NOT_LETTER = re.compile(r"[\W\d_]+", re.UNICODE)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -42,6 +45,7 @@ class TellSettings:
     min_words: int = 6                # shorter sentences are not told
     max_words: int = 60               # nor longer ones (lists, run-on page text)
     lead_sentences: int = 40          # sentences read per article for a summary
+    max_sentences: int = 400          # and at most about this many in all (fewer per article)
     publication_weight: float = 0.5   # a source published on a day, against one naming it
     min_sources: int = 2              # a date needs this many independent sources (auto count)
     max_dates: int = 12               # at most this many dates when the count is not given
@@ -77,9 +81,17 @@ class Unit:
     groups: set[str]
     dates: list[tuple[str, str]]      # resolved mentions: (value, granularity)
     quotes: list[tuple[str, str | None]]
-    terms: Counter[str]
     order: int = 0                    # articles' time order, for sorting
     month: str | None = None          # that article's publication month (YYYY-MM)
+    _terms: Counter[str] | None = None
+
+    @property
+    def terms(self) -> Counter[str]:
+        """Content-word stems and their counts (worked out when first needed: a timeline
+        reads every sentence of a story but weighs only the candidates of its dates)."""
+        if self._terms is None:
+            self._terms = _terms(self.text)
+        return self._terms
 
 
 def _norm_key(text: str) -> str:
@@ -114,23 +126,31 @@ def _mention_keys(a: Article, start: int, end: int) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = None) -> list[Unit]:
-    """The sentences of the articles, each once, with every article that prints it."""
+def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = None,
+          dated_or_lead: int | None = None) -> list[Unit]:
+    """The sentences of the articles, each once, with every article that prints it: the
+    first ``lead`` of each article, or with ``dated_or_lead``, those that name a date and
+    the first ``dated_or_lead`` (what a timeline can tell)."""
     ordered = sorted(sources, key=lambda s: (_pub_day(s.article) or math.inf, s.article.id))
     by_key: dict[str, Unit] = {}
     found: list[Unit] = []
     for rank, src in enumerate(ordered):
         a = src.article
         day = _pub_day(a)
+        starts = sorted(m.start for m in a.dates) if dated_or_lead is not None else []
         for idx, (s, e) in enumerate(a.sentences):
             if lead is not None and idx >= lead:
                 break
+            if dated_or_lead is not None and idx >= dated_or_lead:
+                k = bisect.bisect_left(starts, s)
+                if k == len(starts) or starts[k] >= e:
+                    continue   # no date in it, and past the lead
             text = " ".join(a.text[s:e].split())
             n = len(text.split())
             if n < settings.min_words or n > settings.max_words:
                 continue
-            letters = sum(c.isalpha() for c in text)
-            if letters < 0.6 * len(text.replace(" ", "")) or not any(c.islower() for c in text):
+            letters = len(_NOT_LETTER.sub("", text))
+            if letters < 0.6 * len(text.replace(" ", "")) or text == text.upper():
                 continue
             if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
                 continue  # a piece of a quotation the splitter cut: not a sentence to tell alone
@@ -146,7 +166,7 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
             quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
             u = Unit(text=text, article=a.id, index=idx, day=day, sources=[a.id],
                      outlets=[a.source] if a.source else [], groups={src.group},
-                     dates=_mention_keys(a, s, e), quotes=quotes, terms=_terms(text), order=rank,
+                     dates=_mention_keys(a, s, e), quotes=quotes, order=rank,
                      month=_pub_month(a))
             by_key[key] = u
             found.append(u)
@@ -179,39 +199,47 @@ def _pub_day(a: Article) -> int | None:
 @dataclass(frozen=True)
 class Background:
     """Document frequencies of terms over a corpus (the store's articles): the idf that
-    tells a story's own words from everyone's."""
+    tells a story's own words from everyone's. ``lookup`` gives the frequencies of the
+    terms asked for (a corpus vocabulary is too large to load for each story)."""
 
-    df: dict[str, int]
+    lookup: Callable[[Iterable[str]], dict[str, int]]
     documents: int
 
 
-def matrix(found: Sequence[Unit], background: Background | None = None) -> np.ndarray:
+def matrix(found: Sequence[Unit], background: Background | None = None, shared: bool = False) -> np.ndarray:
     """Unit-length TF-IDF rows, one per unit; idf from ``background`` if given, else
-    over these units."""
-    df: Counter[str] = Counter()
+    over these units. With ``shared``, only the columns of terms two units or more have
+    (the rows keep their full length): enough for similarities between units, and far
+    fewer columns."""
+    seen: Counter[str] = Counter()
     for u in found:
-        df.update(u.terms.keys())
-    vocab = {t: i for i, t in enumerate(df)}
-    n = len(found)
+        seen.update(u.terms.keys())
+    vocab = {t: i for i, t in enumerate(t for t, k in seen.items() if k >= 2 or not shared)}
+    n, df = len(found), seen
     if background is not None and background.documents:
-        n, df = background.documents, Counter(background.df)
+        n, df = background.documents, Counter(background.lookup(list(seen)))
     x = np.zeros((len(found), len(vocab)), dtype=np.float32)
+    norms = np.zeros(len(found), dtype=np.float32)
     for r, u in enumerate(found):
+        total = 0.0
         for t, c in u.terms.items():
-            x[r, vocab[t]] = (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    return x / norms
+            w = (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1)
+            total += w * w
+            j = vocab.get(t)
+            if j is not None:
+                x[r, j] = w
+        norms[r] = math.sqrt(total) or 1.0
+    return x / norms[:, None]
 
 
-def _support(found: Sequence[Unit], sim: np.ndarray, threshold: float) -> np.ndarray:
+def _support(groups: Sequence[set[str]], sim: np.ndarray, threshold: float) -> np.ndarray:
     """Independent sources that print each unit or a sentence this close to it."""
-    out = np.zeros(len(found))
-    for i, u in enumerate(found):
-        groups = set(u.groups)
+    out = np.zeros(len(groups))
+    for i, own in enumerate(groups):
+        seen = set(own)
         for j in np.nonzero(sim[i] >= threshold)[0]:
-            groups |= found[j].groups
-        out[i] = len(groups)
+            seen |= groups[j]
+        out[i] = len(seen)
     return out
 
 
@@ -230,7 +258,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     """Dated entries, oldest first: ``dates`` of them (or as many as enough independent
     sources name, up to ``settings.max_dates``), each with up to ``sentences`` sentences.
     ``span`` (two day ordinals) keeps dates inside it."""
-    found = units(sources, settings)
+    found = units(sources, settings, dated_or_lead=settings.publication_lead)
     if not found:
         return []
     grans = set(granularities)
@@ -269,26 +297,35 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
         keep = [k for k in keys if voices(k) >= settings.min_sources]
         dates = min(settings.max_dates, max(len(keep), settings.min_dates))
     chosen = keys[:dates]
-    x = matrix(found, background)
     first = min((d for s in sources if (d := _pub_start(s.article)) is not None), default=None)
-    told: list[int] = []
-    entries: list[TimelineEntry] = []
-    for k in sorted(chosen):
+    cands: dict[tuple[str, str], list[int]] = {}
+    for k in chosen:
         cand = list(mentions.get(k, []))
         # The lead sentences of the articles published that day (that month) tell it too.
         d = day_of(k[0]) if k[1] == "day" else None
+        seen = set(cand)
         cand += [i for i, u in enumerate(found)
-                 if u.index < settings.publication_lead and not u.dates and i not in cand
+                 if u.index < settings.publication_lead and not u.dates and i not in seen
                  and (u.day == d if d is not None else u.month == k[0])]
-        picked = _pick(found, x, cand, sentences, told, settings, named_first=set(mentions.get(k, [])))
+        cands[k] = cand
+    # TF-IDF rows for the candidates only: a long story has tens of thousands of sentences.
+    rows = sorted({i for c in cands.values() for i in c})
+    where = {i: r for r, i in enumerate(rows)}
+    x = matrix([found[i] for i in rows], background)
+    told: list[int] = []
+    entries: list[TimelineEntry] = []
+    for k in sorted(chosen):
+        local = [where[i] for i in cands[k]]
+        picked = _pick(x, local, sentences, told, settings, named_first={where[i] for i in mentions.get(k, [])},
+                       groups=[found[rows[j]].groups for j in local])
         told += picked
         if not picked:
             continue
         last = _last_day(k)
         entries.append(TimelineEntry(date=k[0], granularity=k[1],
-                                 background=first is not None and last < first - settings.background_days,
-                                 sentences=tuple(cite(found[i], k[1], k[0]) for i in picked),
-                                 independent_sources=voices(k)))
+                                     background=first is not None and last < first - settings.background_days,
+                                     sentences=tuple(cite(found[rows[j]], k[1], k[0]) for j in picked),
+                                     independent_sources=voices(k)))
     return entries
 
 def _inside(k: tuple[str, str], span: tuple[int, int] | None) -> bool:
@@ -305,10 +342,10 @@ def _last_day(k: tuple[str, str]) -> int:
     return date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
 
 
-def _pick(found: Sequence[Unit], x: np.ndarray, cand: list[int], k: int, told: list[int],
-          settings: TellSettings, named_first: set[int]) -> list[int]:
-    """Up to ``k`` of the candidates nearest their centre, agreement counted, none too
-    close to a sentence already told."""
+def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: TellSettings,
+          named_first: set[int], groups: list[set[str]]) -> list[int]:
+    """Up to ``k`` of the candidates (rows of ``x``) nearest their centre, agreement
+    counted, none too close to a sentence already told."""
     if not cand:
         return []
     sub = x[cand]
@@ -316,7 +353,7 @@ def _pick(found: Sequence[Unit], x: np.ndarray, cand: list[int], k: int, told: l
     norm = np.linalg.norm(centre)
     closeness = sub @ (centre / norm) if norm else np.zeros(len(cand))
     sim = sub @ sub.T
-    support = _support([found[i] for i in cand], sim, settings.agreement)
+    support = _support(groups, sim, settings.agreement)
     score = closeness * (1 + np.log(support)) * np.array([1.0 if i in named_first else 0.7 for i in cand])
     picked: list[int] = []
     for j in np.argsort(-score, kind="stable"):
@@ -343,10 +380,12 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
     they add per word (to the power ``settings.length_power``, half that when a number of
     sentences rather than of words is asked), with a bonus for an early
     place in their article; a sentence too close to one already taken is skipped."""
-    found = units(sources, settings, lead=settings.lead_sentences)
+    # A long story: fewer lead sentences from each article, so the work stays bounded.
+    lead = max(3, min(settings.lead_sentences, settings.max_sentences // max(1, len(sources))))
+    found = units(sources, settings, lead=lead)
     if not found:
         return []
-    x = matrix(found, background)
+    x = matrix(found, background, shared=True)
     sim = x @ x.T
     concepts = [_concepts(u) for u in found]
     worth: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -358,17 +397,24 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
     weight = {c: len(g) for c, g in worth.items() if len(g) >= floor}
     length = np.array([len(u.text.split()) for u in found], dtype=float)
     position = np.array([1 + settings.w_position / math.sqrt(1 + u.index) for u in found])
+    # Worth still to gain per sentence, kept up to date as concepts get covered.
+    worth_left = np.array([sum(weight.get(c, 0) for c in cs) for cs in concepts], dtype=float)
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, cs in enumerate(concepts):
+        for c in cs:
+            if c in weight:
+                holders[c].append(i)
     covered: set[tuple[str, str]] = set()
     picked: list[int] = []
+    closest = np.zeros(len(found))           # similarity to the nearest sentence taken
     left = np.ones(len(found), dtype=bool)
     budget = words
+    # Under a word budget, worth per word; for a count of sentences, length matters less.
+    scale = position / length ** (settings.length_power if words is not None else settings.length_power / 2)
     while left.any():
-        gain = np.array([sum(weight.get(c, 0) for c in cs - covered) if left[i] else -1.0
-                         for i, cs in enumerate(concepts)])
-        # Under a word budget, worth per word; for a count of sentences, length matters less.
-        gain = gain * position / length ** (settings.length_power if words is not None else settings.length_power / 2)
+        gain = worth_left * scale
         if picked:
-            gain -= settings.mmr * sim[:, picked].max(axis=1) * gain.clip(0)
+            gain -= settings.mmr * closest * gain.clip(0)
         gain[~left] = -np.inf
         if budget is not None and picked:
             fits = left & (length <= budget)
@@ -378,10 +424,14 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
         left[i] = False
         if gain[i] <= 0 and picked:
             break
-        if picked and float(sim[i, picked].max()) >= settings.redundancy:
+        if picked and closest[i] >= settings.redundancy:
             continue
         picked.append(i)
-        covered |= concepts[i]
+        closest = np.maximum(closest, sim[:, i])
+        for c in concepts[i] - covered:
+            covered.add(c)
+            for j in holders.get(c, ()):
+                worth_left[j] -= weight[c]
         if budget is not None:
             budget -= int(length[i])
             if budget <= 0:
