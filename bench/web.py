@@ -10,8 +10,9 @@ the store holds --articles articles. It is kept (--db) for the next run.
 Then ``filrouge serve`` runs in its own process, and --clients threads ask for random story
 pages (/stories/ID: summary, timeline, chart, quotes, copies, sources), random searches
 (/api/search?q=: hybrid, over the query set of bench/search_queries.jsonl) and the search
-page, each for --seconds seconds. A story page is made once per version of the store and
-kept (256 at most): the figures give the first visits (cold) and the later ones apart.
+page, each for --seconds seconds, a new connection for each request. A story page is made
+once per version of the store and kept (256 at most, in each server process): the figures
+give the first visits (cold) and the later ones apart.
 
     python bench/web.py [--articles 100000] [--seconds 20] [--clients 4]
 """
@@ -96,8 +97,10 @@ def load(url: str, paths: list[str], seconds: float, clients: int) -> tuple[list
     stop = time.perf_counter() + seconds
 
     def work(k: int) -> None:
+        # A new connection for each request, as many browsers make: the server processes
+        # each take their share (kept-alive connections stay with the process that took them).
         rnd = random.Random(k)
-        with httpx.Client(base_url=url, timeout=30) as c:
+        with httpx.Client(base_url=url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as c:
             while time.perf_counter() < stop:
                 p = rnd.choice(paths)
                 t = time.perf_counter()

@@ -321,10 +321,11 @@ class Filrouge:
         out = st.as_dict()
         sources = self.sources(st.articles)
         background = self.background()
+        memo: dict[tuple[str, int], Any] = {}   # each sentence read once for both
         out["summary"] = [c.as_dict() for c in summarize(sources, self.settings.tell, sentences=sentences,
-                                                          background=background)]
+                                                          background=background, memo=memo)]
         out["timeline"] = [e.as_dict() for e in tell_timeline(sources, self.settings.tell, dates=dates,
-                                                              background=background)]
+                                                              background=background, memo=memo)]
         out["quotes"] = quote_records(self.store, articles=list(st.articles))
         groups = {s.group for s in sources if s.group != s.article.id}
         out["copies"] = [describe_group(self.store, g).as_dict() for g in sorted(groups)]

@@ -126,18 +126,23 @@ def _mention_keys(a: Article, start: int, end: int) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
+Sentence = tuple[str, str, list[tuple[str, str]], list[tuple[str, str | None]]] | None
+
+
 def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = None,
-          dated_or_lead: int | None = None) -> list[Unit]:
+          dated_or_lead: int | None = None, memo: dict[tuple[str, int], Sentence] | None = None) -> list[Unit]:
     """The sentences of the articles, each once, with every article that prints it: the
     first ``lead`` of each article, or with ``dated_or_lead``, those that name a date and
-    the first ``dated_or_lead`` (what a timeline can tell)."""
+    the first ``dated_or_lead`` (what a timeline can tell). ``memo`` keeps each sentence's
+    reading for another call on the same articles (a story's summary, then its timeline)."""
     ordered = sorted(sources, key=lambda s: (_pub_day(s.article) or math.inf, s.article.id))
+    memo = {} if memo is None else memo
     by_key: dict[str, Unit] = {}
     found: list[Unit] = []
     for rank, src in enumerate(ordered):
         a = src.article
         day = _pub_day(a)
-        starts = sorted(m.start for m in a.dates) if dated_or_lead is not None else []
+        starts = sorted(m.start for m in a.dates)
         for idx, (s, e) in enumerate(a.sentences):
             if lead is not None and idx >= lead:
                 break
@@ -145,16 +150,12 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
                 k = bisect.bisect_left(starts, s)
                 if k == len(starts) or starts[k] >= e:
                     continue   # no date in it, and past the lead
-            text = " ".join(a.text[s:e].split())
-            n = len(text.split())
-            if n < settings.min_words or n > settings.max_words:
+            if (a.id, idx) not in memo:
+                memo[(a.id, idx)] = _read(src, s, e, settings)
+            read = memo[(a.id, idx)]
+            if read is None:
                 continue
-            letters = len(_NOT_LETTER.sub("", text))
-            if letters < 0.6 * len(text.replace(" ", "")) or text == text.upper():
-                continue
-            if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
-                continue  # a piece of a quotation the splitter cut: not a sentence to tell alone
-            key = _norm_key(text)
+            text, key, dates, quotes = read
             u = by_key.get(key)
             if u is not None:
                 if a.id not in u.sources:
@@ -163,14 +164,29 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
                         u.outlets.append(a.source)
                     u.groups.add(src.group)
                 continue
-            quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
             u = Unit(text=text, article=a.id, index=idx, day=day, sources=[a.id],
                      outlets=[a.source] if a.source else [], groups={src.group},
-                     dates=_mention_keys(a, s, e), quotes=quotes, order=rank,
-                     month=_pub_month(a))
+                     dates=dates, quotes=quotes, order=rank, month=_pub_month(a))
             by_key[key] = u
             found.append(u)
     return found
+
+
+def _read(src: Source, s: int, e: int, settings: TellSettings) -> Sentence:
+    """A sentence as told (spaces made single), its key, dates and quotations; None for
+    one not to tell."""
+    a = src.article
+    text = " ".join(a.text[s:e].split())
+    n = text.count(" ") + 1
+    if n < settings.min_words or n > settings.max_words:
+        return None
+    letters = len(_NOT_LETTER.sub("", text))
+    if letters < 0.6 * len(text.replace(" ", "")) or text == text.upper():
+        return None
+    if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
+        return None  # a piece of a quotation the splitter cut: not a sentence to tell alone
+    quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
+    return text, _norm_key(text), _mention_keys(a, s, e), quotes
 
 
 def _pub_month(a: Article) -> str | None:
@@ -218,17 +234,22 @@ def matrix(found: Sequence[Unit], background: Background | None = None, shared: 
     n, df = len(found), seen
     if background is not None and background.documents:
         n, df = background.documents, Counter(background.lookup(list(seen)))
-    x = np.zeros((len(found), len(vocab)), dtype=np.float32)
+    idf = {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in seen}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     norms = np.zeros(len(found), dtype=np.float32)
     for r, u in enumerate(found):
-        total = 0.0
-        for t, c in u.terms.items():
-            w = (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1)
-            total += w * w
+        weights = [(t, (1 + math.log(c)) * idf[t]) for t, c in u.terms.items()]
+        norms[r] = math.sqrt(sum(w * w for _, w in weights)) or 1.0
+        for t, w in weights:
             j = vocab.get(t)
             if j is not None:
-                x[r, j] = w
-        norms[r] = math.sqrt(total) or 1.0
+                rows.append(r)
+                cols.append(j)
+                vals.append(w)
+    x = np.zeros((len(found), len(vocab)), dtype=np.float32)
+    x[rows, cols] = vals
     return x / norms[:, None]
 
 
@@ -254,11 +275,12 @@ def cite(u: Unit, granularity: str | None = None, value: str | None = None) -> C
 # ---------------------------------------------------------------------- timeline
 def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | None = None,
              sentences: int = 2, granularities: Iterable[str] = ("day", "month"),
-             span: tuple[int, int] | None = None, background: Background | None = None) -> list[TimelineEntry]:
+             span: tuple[int, int] | None = None, background: Background | None = None,
+             memo: dict[tuple[str, int], Sentence] | None = None) -> list[TimelineEntry]:
     """Dated entries, oldest first: ``dates`` of them (or as many as enough independent
     sources name, up to ``settings.max_dates``), each with up to ``sentences`` sentences.
     ``span`` (two day ordinals) keeps dates inside it."""
-    found = units(sources, settings, dated_or_lead=settings.publication_lead)
+    found = units(sources, settings, dated_or_lead=settings.publication_lead, memo=memo)
     if not found:
         return []
     grans = set(granularities)
@@ -369,7 +391,8 @@ def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: Tel
 
 # ---------------------------------------------------------------------- summary
 def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int = 5,
-              words: int | None = None, background: Background | None = None) -> list[Cited]:
+              words: int | None = None, background: Background | None = None,
+              memo: dict[tuple[str, int], Sentence] | None = None) -> list[Cited]:
     """``sentences`` sentences (or as many as fill ``words`` words), in time order, each
     with its sources.
 
@@ -382,7 +405,7 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
     place in their article; a sentence too close to one already taken is skipped."""
     # A long story: fewer lead sentences from each article, so the work stays bounded.
     lead = max(3, min(settings.lead_sentences, settings.max_sentences // max(1, len(sources))))
-    found = units(sources, settings, lead=lead)
+    found = units(sources, settings, lead=lead, memo=memo)
     if not found:
         return []
     x = matrix(found, background, shared=True)
