@@ -105,8 +105,10 @@ class Cluster:
     def add(self, f: Features, weights: dict[str, float], keep_terms: int) -> None:
         self.vector = self.vector + f.vector
         self.n += 1
+        terms = self.terms
+        get = terms.get   # not Counter's += : its __missing__ is Python, and this loop is hot
         for t, w in weights.items():
-            self.terms[t] += w
+            terms[t] = get(t, 0.0) + w
         self._prune(keep_terms)
         self.langs[f.language] += 1
         self.entities.update(f.entities.keys())
@@ -281,11 +283,16 @@ class Clusterer:
 
     # ---------------------------------------------------------------- signals
     def idf(self, df: int) -> float:
+        return self._idfs().get(df) or self._idf_new(df)
+
+    def _idfs(self) -> dict[int, float]:
+        """The idf of each document frequency seen, for the current number of articles."""
         if self._idf_n != self.n_articles:
             self._idf_n, self._idf_cache = self.n_articles, {}
-        v = self._idf_cache.get(df)
-        if v is None:
-            v = self._idf_cache[df] = math.log((self.n_articles + 1) / (df + 1)) + 1.0
+        return self._idf_cache
+
+    def _idf_new(self, df: int) -> float:
+        v = self._idf_cache[df] = math.log((self.n_articles + 1) / (df + 1)) + 1.0
         return v
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
@@ -296,8 +303,16 @@ class Clusterer:
 
     def _term_norm(self, c: Cluster) -> float:
         if c._norm is None or c._norm[0] * 1.25 < self.n_articles:
-            df, idf = self.term_df, self.idf
-            c._norm = (self.n_articles, math.sqrt(sum((x * idf(df[t])) ** 2 for t, x in c.terms.items())) or 1.0)
+            # The hottest loop of assignment: the idf cache is read directly.
+            df, cache, new = self.term_df, self._idfs(), self._idf_new
+            total = 0.0
+            for t, x in c.terms.items():
+                d = df[t]
+                v = cache.get(d)
+                if v is None:
+                    v = new(d)
+                total += (x * v) ** 2
+            c._norm = (self.n_articles, math.sqrt(total) or 1.0)
         return c._norm[1]
 
     def score(self, f: Features, q: Query, c: Cluster, level: Level) -> float:
@@ -350,13 +365,17 @@ class Clusterer:
     def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:
         """The article's side of the score, computed once: unit TF-IDF weights (times the
         idf again, for the dot product with a cluster's raw weights) and entity weights."""
-        df, idf = self.term_df, self.idf
+        df, cache, new = self.term_df, self._idfs(), self._idf_new
         tw = weights if weights is not None else self._term_weights(f.terms)
-        idfs = {t: idf(df[t]) for t in tw}
+        idfs = {}
+        for t in tw:
+            d = df[t]
+            v = cache.get(d)
+            idfs[t] = v if v is not None else new(d)
         w = {t: x * idfs[t] for t, x in tw.items()}
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         terms = {t: x / norm * idfs[t] for t, x in w.items()}
-        ents = {e: sal * idf(self.entity_df[e]) for e, sal in f.entities.items()}
+        ents = {e: sal * self.idf(self.entity_df[e]) for e, sal in f.entities.items()}
         return Query(terms, ents, sum(ents.values()) or 1.0)
 
     # ---------------------------------------------------------------- assignment
