@@ -157,7 +157,7 @@ def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
 
 # ---------------------------------------------------------------------- every story of the eval sets
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr"])
+@pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr", "ecbplus"])
 def test_tell_every_sentence_of_every_story_cites_a_source_that_contains_it(eval_dir, tmp_path, name):
     with filrouge.open(tmp_path / "e.db") as fr:
         report = fr.ingest([eval_dir / name / "articles.jsonl"])
