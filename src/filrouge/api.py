@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import signal
@@ -261,12 +260,22 @@ class Filrouge:
         return [Source(self.store.get(i), self.store.copy_group(i) or i,
                        {start: names[e] for start, e in speakers[i].items() if e in names}) for i in ids]
 
-    def _told(self, story_or_event_id: str) -> tuple[str, str, tuple[str, ...]]:
-        """(kind, id, article ids) of a story or an event, by any of its ids."""
+    def _resolve(self, story_or_event_id: str) -> tuple[str, str | None]:
+        """(id, its story's id if it is an event) of a story or an event, by any of its
+        ids (merged ids followed)."""
         cid = self.store.story_resolve(story_or_event_id.strip())
         if cid is None:
             raise NotFound(f"no story or event '{story_or_event_id}' (filrouge stories lists them)")
-        if self.store.story_parent(cid):
+        return cid, self.store.story_parent(cid)
+
+    def _version(self) -> tuple[Any, ...]:
+        """Changes whenever articles or their events and stories do (cached views read it)."""
+        return self.store.search_version(), tuple(sorted(self.store.story_meta().items()))
+
+    def _told(self, story_or_event_id: str) -> tuple[str, str, tuple[str, ...]]:
+        """(kind, id, article ids) of a story or an event, by any of its ids."""
+        cid, parent = self._resolve(story_or_event_id)
+        if parent:
             members = self.store.story_members([cid]).get(cid, [])
             return "event", cid, tuple(a for a, _, _ in members)
         st = self.story(cid)
@@ -293,11 +302,8 @@ class Filrouge:
     def told_key(self, story_id: str) -> tuple[Any, ...]:
         """What a story's report depends on: its id (followed through merges; an event's id
         gives its story) and the version of the store. Cheap: no story is described."""
-        cid = self.store.story_resolve(story_id.strip())
-        if cid is None:
-            raise NotFound(f"no story or event '{story_id}' (filrouge stories lists them)")
-        return (self.store.story_parent(cid) or cid, self.store.search_version(),
-                tuple(sorted(self.store.story_meta().items())))
+        cid, parent = self._resolve(story_id)
+        return (parent or cid, *self._version())
 
     def story_view(self, story_id: str, dates: int | None = None, sentences: int = 5) -> tuple[Story, dict[str, Any]]:
         """(the story, its report): kept for the store's version (any change of articles or
@@ -343,10 +349,7 @@ class Filrouge:
 
     def story(self, story_or_event_id: str) -> Story:
         """One story, by its id, an old (merged) id, or the id of one of its events."""
-        cid = self.store.story_resolve(story_or_event_id.strip())
-        if cid is None:
-            raise NotFound(f"no story or event '{story_or_event_id}' (filrouge stories lists them)")
-        parent = self.store.story_parent(cid)
+        cid, parent = self._resolve(story_or_event_id)
         found = describe_stories(self.store, [parent or cid])
         if not found:
             raise NotFound(f"story '{story_or_event_id}' has no articles")
@@ -356,7 +359,7 @@ class Filrouge:
         """Story id → label, kept while the store does not change (search results name their
         stories; describing a story each time costs more than the search)."""
         ids = list(ids)
-        version = (self.store.search_version(), tuple(sorted(self.store.story_meta().items())))
+        version = self._version()
         if self._labels[0] != version:
             self._labels = (version, {})
         cache = self._labels[1]
@@ -637,15 +640,9 @@ class Filrouge:
 
 
 def _is_date_prefix(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD, and a real month and day."""
-    if not _ISO_PREFIX.match(value):
-        return False
-    parts = [int(x) for x in value.split("-")] + [1, 1]
-    try:
-        datetime.date(parts[0], parts[1], parts[2])
-    except ValueError:
-        return False
-    return True
+    """YYYY, YYYY-MM or YYYY-MM-DD and nothing more, and a real month and day (the
+    calendar check is the temporal tagger's reference-date parser)."""
+    return bool(_ISO_PREFIX.match(value)) and Ref.parse(value) is not None
 
 
 def _check_count(name: str, value: int | None, allow_none: bool = False) -> None:

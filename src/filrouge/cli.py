@@ -388,11 +388,10 @@ def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
     summary and timeline with their sources, events with their articles, key entities,
     quotations with their speakers, copy groups and sources."""
     fr = obj.open()
-    report = fr.story_report(story_id)
+    st, report = fr.story_view(story_id)
     if as_json:
         click.echo(to_json(report))
         return
-    st = fr.story(story_id)
     notes = _Notes(fr)
     summary = [_cited_from(d) for d in report["summary"]]
     entries = [_entry_from(d) for d in report["timeline"]]

@@ -289,14 +289,7 @@ class SQLiteStore(SQLiteStories, Store):
         terms = re.findall(r"\w+", query)
         if not terms:
             return []
-        match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
-        rows = self.db.execute(
-            "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts "
-            "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? "
-            "ORDER BY score LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
+        return self.search_fts(" ".join('"' + t.replace('"', "") + '"' for t in terms), limit)
 
     def search_fts(self, match: str, limit: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
         """(article id, BM25 score; lower is better) of an FTS5 MATCH expression, within

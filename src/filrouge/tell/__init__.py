@@ -28,7 +28,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..article import Article, Cited, TimelineEntry
+from ..article import Article, Cited, PublishedDate, TimelineEntry
 from ..entities.names import fold_text as fold
 from ..stories.features import _stop, stem
 
@@ -142,7 +142,7 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
     for rank, src in enumerate(ordered):
         a = src.article
         day = _pub_day(a)
-        starts = sorted(m.start for m in a.dates)
+        starts = sorted(m.start for m in a.dates) if dated_or_lead is not None else []
         for idx, (s, e) in enumerate(a.sentences):
             if lead is not None and idx >= lead:
                 break
@@ -189,27 +189,28 @@ def _read(src: Source, s: int, e: int, settings: TellSettings) -> Sentence:
     return text, _norm_key(text), _mention_keys(a, s, e), quotes
 
 
-def _pub_month(a: Article) -> str | None:
+def _own_date(a: Article) -> PublishedDate | None:
+    """The article's publication date to the day or the month, if it is its own (not
+    guessed from its text)."""
     p = a.published
-    if p is None or p.source == "text" or p.granularity not in ("day", "month"):
-        return None
-    return p.value[:7]
+    return p if p is not None and p.source != "text" and p.granularity in ("day", "month") else None
+
+
+def _pub_month(a: Article) -> str | None:
+    p = _own_date(a)
+    return p.value[:7] if p else None
 
 
 def _pub_start(a: Article) -> int | None:
     """The first day of an article's publication date (a day or a month), if it has one
     of its own."""
-    p = a.published
-    if p is None or p.source == "text" or p.granularity not in ("day", "month"):
-        return None
-    return day_of(p.value if p.granularity == "day" else p.value[:7] + "-01")
+    p = _own_date(a)
+    return day_of(p.value if p.granularity == "day" else p.value[:7] + "-01") if p else None
 
 
 def _pub_day(a: Article) -> int | None:
-    p = a.published
-    if p is None or p.granularity != "day" or p.source == "text":
-        return None
-    return day_of(p.value)
+    p = _own_date(a)
+    return day_of(p.value) if p and p.granularity == "day" else None
 
 
 @dataclass(frozen=True)

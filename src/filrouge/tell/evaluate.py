@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -63,18 +64,11 @@ def date_f1(pred: Timeline, ref: Timeline) -> dict[str, float]:
 
 def _approx_r1(pred: list[str], ref: list[str]) -> float:
     """tilse's cheap ROUGE-1 F on whitespace tokens, used only to align dates."""
-    p = [t for s in pred for t in s.split()]
-    r = [t for s in ref for t in s.split()]
-    if not p or not r:
+    pc = Counter(t for s in pred for t in s.split())
+    rc = Counter(t for s in ref for t in s.split())
+    if not pc or not rc:
         return 0.0
-    rc: dict[str, int] = {}
-    for t in r:
-        rc[t] = rc.get(t, 0) + 1
-    pc: dict[str, int] = {}
-    for t in p:
-        pc[t] = pc.get(t, 0) + 1
-    match = sum(min(c, rc.get(t, 0)) for t, c in pc.items())
-    return prf(match, len(p), len(r))["f"]
+    return prf(sum((pc & rc).values()), pc.total(), rc.total())["f"]
 
 
 def align_rouge(pred: Timeline, ref: Timeline, rouge: Rouge) -> dict[str, dict[str, float]]:
