@@ -91,7 +91,7 @@ class Searcher:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._version: tuple[int, int, int] | None = None
+        self._version: tuple[int, int] | None = None
         self._ids: list[str] = []
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 

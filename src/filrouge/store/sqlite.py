@@ -326,11 +326,11 @@ class SQLiteStore(SQLiteStories, Store):
             "a.source, x.event, c.parent FROM articles a LEFT JOIN article_events x ON x.article = a.rowid "
             "LEFT JOIN clusters c ON c.id = x.event WHERE a.id IN ({marks})", article_ids)}
 
-    def search_version(self) -> tuple[int, int, int]:
+    def search_version(self) -> tuple[int, int]:
         """Changes whenever the store does: SQLite's data version (commits of other
         connections) and this connection's count of changed rows. Both cost nothing."""
         dv = self.db.execute("PRAGMA data_version").fetchone()[0]
-        return int(dv), int(self.db.total_changes), 0
+        return int(dv), int(self.db.total_changes)
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
