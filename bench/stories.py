@@ -74,8 +74,11 @@ def assign() -> None:
     started = time.perf_counter()
     for f in feats:
         c.assign(f)
+    online = time.perf_counter() - started
+    c.consolidate()
     dt = time.perf_counter() - started
-    print(f"assign: {len(feats)} assignments in {dt:.2f}s = {len(feats) / dt:.0f}/s (clusterer, in memory)")
+    print(f"assign: {len(feats)} assignments in {dt:.2f}s = {len(feats) / dt:.0f}/s (clusterer, in memory: "
+          f"{online:.2f}s online, {dt - online:.2f}s consolidation)")
     with Filrouge(CACHE / "ecbplus.db") as fr:
         started = time.perf_counter()
         n = fr.recluster()
@@ -195,6 +198,7 @@ def bertopic() -> None:
         c = Clusterer(Settings.load().stories)
         for f in feats:
             c.assign(f)
+        c.consolidate()
         replay_dt = time.perf_counter() - started
         ours_started = time.perf_counter()
         ours = evaluate(DATA / name)

@@ -381,6 +381,7 @@ class Filrouge:
                     self.story_index.add([self.store.get(i) for i in order[k:k + batch]])
                     if on_progress:
                         on_progress(min(len(order), k + batch), len(order))
+                self.story_index.settle()
         except BaseException:
             self.story_index.reset()
             raise
@@ -450,6 +451,7 @@ class Filrouge:
         for k in range(0, len(todo), batch):
             with self.store.transaction():
                 self.story_index.add([self.store.get(i) for i in todo[k:k + batch]])
+        self.story_index.settle()
         return done
 
     @staticmethod
@@ -529,10 +531,12 @@ class Filrouge:
                     batch = []
                     tick()
             self._flush(batch, report)
+            self.story_index.settle()
             tick()
         except KeyboardInterrupt:
             report.interrupted = True
             self._flush(batch, report)  # complete articles: keep them
+            self.story_index.settle()
         finally:
             report.seconds = time.perf_counter() - started
 

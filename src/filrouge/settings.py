@@ -153,17 +153,20 @@ def _stories(st: dict[str, Any]) -> ClusterSettings:
         _check(lv["merge"] >= lv["threshold"], f"stories.{name}.merge must be at least stories.{name}.threshold")
         _check(lv["horizon"] > 0, f"stories.{name}.horizon must be more than 0 days")
         _check(lv["max_apart"] >= 0, f"stories.{name}.max_apart must be 0 or more days")
+        _check(0.0 <= lv["link"] <= 1.0, f"stories.{name}.link must be between 0 and 1")
         levels[name] = Level(**{k: float(lv[k]) for k in ("bias", *SIGNALS, "horizon", "threshold", "merge",
-                                                              "max_apart")})
+                                                              "max_apart", "link")})
     for key in ("candidates", "lead_words", "terms_words", "event_terms", "window_days",
                 "story_window_days", "max_active"):
         _check(st[key] >= 1, f"stories.{key} must be at least 1")
+    _check(st["consolidate_max"] >= 0, "stories.consolidate_max must be 0 or more")
     return ClusterSettings(
         event=levels["event"], story=levels["story"], candidates=int(st["candidates"]),
 
         event_terms=int(st["event_terms"]), window_days=int(st["window_days"]),
         story_window_days=int(st["story_window_days"]), max_active=int(st["max_active"]),
-        terms_words=int(st["terms_words"]), lead_words=int(st["lead_words"]))
+        terms_words=int(st["terms_words"]), lead_words=int(st["lead_words"]),
+        consolidate_max=int(st["consolidate_max"]))
 
 
 def _tell(t: dict[str, Any]) -> TellSettings:

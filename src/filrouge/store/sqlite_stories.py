@@ -30,6 +30,11 @@ class SQLiteStories(SQLiteEntities):
             "INSERT OR REPLACE INTO article_events (article, event, score, seq) "
             "SELECT rowid, ?, ?, ? FROM articles WHERE id = ?", [(e, s, q, a) for a, e, s, q in rows])
 
+    def story_move(self, rows: Iterable[tuple[str, str]]) -> None:
+        """(article id, event) for articles a consolidation moved."""
+        self.db.executemany("UPDATE article_events SET event = ? WHERE article = (SELECT rowid FROM articles "
+                            "WHERE id = ?)", [(e, a) for a, e in rows])
+
     def story_save(self, events: list[Cluster], stories: list[Cluster], gone: Iterable[str],
                    redirects: dict[str, str], vocab: dict[str, dict[str, int]], meta: dict[str, int | None]) -> None:
         with self.transaction():

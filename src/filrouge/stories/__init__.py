@@ -93,6 +93,9 @@ class StoryIndex:
         meta = {"articles": c.n_articles, "next_event": c.next_event, "next_story": c.next_story,
                 "latest": c.latest, "assigned": self._seq}
         self.store.story_save(events, stories, gone, redirects, vocab, meta)
+        if c.moved:
+            self.store.story_move(sorted(c.moved.items()))
+            c.moved.clear()
 
     # ---------------------------------------------------------------- articles
     def features(self, articles: list[Article]) -> list[Features]:
@@ -148,6 +151,30 @@ class StoryIndex:
             raise
         return done
 
+    def settle(self) -> int:
+        """Cluster again, in batch, the events that articles joined since the last call
+        (:meth:`Clusterer.consolidate`), and write what changed. Ingest, recluster and
+        enrich call it when they are done. Returns the number of articles that moved."""
+        if self._clusterer is None or not self._clusterer.pending:
+            return 0
+        try:
+            with self.store.transaction():
+                moved = self._consolidate()
+                self._save()
+        except BaseException:
+            self.reset()
+            raise
+        return moved
+
+    def _consolidate(self) -> int:
+        c = self.clusterer
+        for eid in sorted(c.pending):
+            if eid in c.events and not c._complete(eid):
+                # Loaded from the store (a restart, or back for a late copy): its articles.
+                ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
+                c.members[eid] = self.features([self.store.get(a) for a in ids])
+        return len(c.consolidate())
+
     def _revive_copy_event(self, grp: str) -> None:
         """Copies always join their copy's event: bring it back to memory when it left
         (an old event, or one not loaded after a restart)."""
@@ -196,9 +223,12 @@ class StoryIndex:
         vec = self.store.story_vectors([article_id]).get(article_id)
         if vec is None:
             return
-        # An earlier version's mentions are already replaced by the new one's: not known here.
-        ents = {} if previous else self._salience(article_id)
-        f = features(article, vec.astype(np.float32), ents, None, self.settings.terms_words)
+        # The features it was filed with; else recomputed (an earlier version's mentions are
+        # already replaced by the new one's: not known here).
+        f = c.leave(event.id, article_id)
+        if f is None:
+            ents = {} if previous else self._salience(article_id)
+            f = features(article, vec.astype(np.float32), ents, None, self.settings.terms_words)
         weights = c._term_weights(f.terms)
         event.remove(f, weights)
         story = c.stories.get(event.parent or "")

@@ -61,6 +61,7 @@ class Level:
     threshold: float = 0.0
     merge: float = 1.0
     max_apart: float = 7.0      # days: dated articles further from the cluster's dates never join it
+    link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
 
     def combine(self, x: dict[str, float]) -> float:
         return self.bias + sum(getattr(self, k) * x[k] for k in SIGNALS)
@@ -77,6 +78,7 @@ class ClusterSettings:
     max_active: int = 50_000
     terms_words: int = 400
     lead_words: int = 60
+    consolidate_max: int = 3000   # articles re-clustered at once by Clusterer.consolidate (0: never)
 
 
 @dataclass
@@ -278,6 +280,10 @@ class Clusterer:
         self.term_changes: Counter[str] = Counter()
         self.entity_changes: Counter[str] = Counter()
         self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
+        self.members: dict[str, list[Features]] = {}    # active event → its articles (for consolidate)
+        self.moved: dict[str, str] = {}                 # article → event, changed by consolidate
+        self.pending: set[str] = set()                  # events joined since the last consolidate
+        self.pending_articles = 0                       # and the articles that joined them
         self._idf_n = -1
         self._idf_cache: dict[int, float] = {}
 
@@ -439,6 +445,7 @@ class Clusterer:
 
         event.add(f, weights, self.s.event_terms)
         story.add(f, weights, self.s.event_terms)
+        self.members.setdefault(event.id, []).append(f)
         event.touched = story.touched = self.n_articles
         if f.copy_group:
             self.copy_event[f.copy_group] = event.id
@@ -452,8 +459,14 @@ class Clusterer:
         story = self.stories[self.resolve(event.parent or story.id)]
         if math.isfinite(self.s.story.merge) and _checkpoint(story.n):
             self._merge_nearest(story, story=True)
+        self.pending.add(event.id)
+        self.pending_articles += 1
+        eid = event.id
+        if 0 < self.s.consolidate_max <= self.pending_articles:
+            eid = self.consolidate().get(f.id, eid)   # a long stream: do not wait for its end
         self._evict()
-        return Assignment(f.id, event.id, self.resolve(story.id), best, new_event, new_story)
+        parent = self.events[eid].parent if eid in self.events else None
+        return Assignment(f.id, eid, self.resolve(parent or story.id), best, new_event, new_story)
 
     def _merge_nearest(self, cluster: Cluster, story: bool) -> Cluster:
         """Compare the cluster that just grew with its nearest ones, as if it were one
@@ -507,6 +520,9 @@ class Clusterer:
         keep, gone = (a, b) if a.seq < b.seq else (b, a)
         keep.absorb(gone, self.s.event_terms)
         self._retire(gone.id, keep.id, self.events, self.event_index)
+        self.members.setdefault(keep.id, []).extend(self.members.pop(gone.id, []))
+        if gone.id in self.pending:
+            self.pending.add(keep.id)
         if gone.parent:
             self.children[gone.parent].discard(gone.id)
         if gone.parent and keep.parent and gone.parent != keep.parent:
@@ -539,6 +555,285 @@ class Clusterer:
         self.dirty.discard(old)
         self.gone.add(old)
 
+    # ---------------------------------------------------------------- consolidation
+    def consolidate(self) -> dict[str, str]:
+        """Cluster again, in batch, the articles of the events joined since the last call
+        (with their nearest events and their stories' other active events): one article at
+        a time, the order the articles came in decides too much. Events are grouped by
+        average linkage over the article pairs' probabilities (``Level.link``), copies
+        kept together; stories by average linkage over the new events. A new group takes
+        the id of the old event (story) it holds most of, and an old id left without
+        articles redirects to the group that took most of them, so ids stay stable.
+        Returns the articles that changed event (id → event), also kept in ``moved``."""
+        moved: dict[str, str] = {}
+        self.pending_articles = 0
+        if self.s.consolidate_max <= 0:
+            self.pending.clear()
+            return moved
+        while self.pending:
+            region = self._region()
+            self.pending -= region
+            if region:
+                moved.update(self._recluster(sorted(region, key=lambda e: self.events[e].seq)))
+        self.moved.update(moved)
+        return moved
+
+    def _complete(self, eid: str) -> bool:
+        """Whether all of the event's articles are in memory (not so for one loaded from
+        the store after a restart until its members are given back, see ``load``)."""
+        c = self.events.get(eid)
+        return c is not None and len(self.members.get(eid, ())) == c.n and c.n > 0
+
+    def _region(self) -> set[str]:
+        """Events to cluster again: the pending ones (oldest first), then their nearest
+        events and their stories' active events, up to ``consolidate_max`` articles."""
+        region: set[str] = set()
+        size = 0
+
+        def take(eid: str) -> bool:
+            nonlocal size
+            if eid in region or not self._complete(eid):
+                return True
+            n = self.events[eid].n
+            if region and size + n > self.s.consolidate_max:
+                return False
+            region.add(eid)
+            size += n
+            return True
+
+        seeds = sorted((e for e in self.pending if e in self.events), key=lambda e: self.events[e].seq)
+        self.pending -= {e for e in self.pending if not self._complete(e)}
+        for e in seeds:
+            if not take(e):
+                return region
+        for e in seeds:
+            for other in self.event_index.nearest(self.events[e].unit(), self.s.candidates):
+                if not take(other):
+                    return region
+        for story in sorted({self.events[e].parent for e in region if self.events[e].parent}):
+            for other in sorted(self.children.get(story, ())):
+                if not take(other):
+                    return region
+        return region
+
+    def pair_logodds(self, feats: list[Features], level: Level) -> tuple[np.ndarray, np.ndarray]:
+        """Each article's score against each other as a one-article cluster, made
+        symmetric (the mean of the two directions; -inf for pairs published more than
+        ``max_apart`` days apart), and the days between them (0 when one is undated)."""
+        x, gap = self.pair_signals(feats, level.horizon)
+        out = level.bias + sum(getattr(level, k) * v for k, v in x.items())
+        out = (out + out.T) / 2
+        out[gap > level.max_apart] = -np.inf
+        return out, gap
+
+    def pair_signals(self, feats: list[Features], horizon: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The signals of :meth:`signals` for every pair of articles at once (row: the
+        article, column: the other as a one-article cluster), and the days between their
+        publication dates (0 when one is undated)."""
+        m = len(feats)
+        df, edf = self.term_df, self.entity_df
+        vecs = np.stack([f.vector for f in feats]).astype(np.float64)
+        x_vector = vecs @ vecs.T
+        vocab: dict[str, int] = {}
+        ents: dict[str, int] = {}
+        t_rows, t_cols, t_vals, e_rows, e_cols, e_vals = [], [], [], [], [], []
+        has_terms = np.zeros(m, dtype=bool)
+        e_total = np.zeros(m)
+        for i, f in enumerate(feats):
+            w = {t: x * self.idf(df[t]) for t, x in self._term_weights(f.terms).items()}
+            norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+            for t, x in w.items():
+                t_rows.append(i)
+                t_cols.append(vocab.setdefault(t, len(vocab)))
+                t_vals.append(x / norm)
+            has_terms[i] = bool(w)
+            for e, sal in f.entities.items():
+                x = sal * self.idf(edf[e])
+                e_rows.append(i)
+                e_cols.append(ents.setdefault(e, len(ents)))
+                e_vals.append(x)
+                e_total[i] += x
+        from scipy.sparse import csr_matrix
+
+        T = csr_matrix((t_vals, (t_rows, t_cols)), shape=(m, max(1, len(vocab))))
+        E = csr_matrix((e_vals, (e_rows, e_cols)), shape=(m, max(1, len(ents))))
+        langs = np.array([f.language for f in feats], dtype=object)
+        same = (langs[:, None] == langs[None, :]) & has_terms[:, None]
+        x_terms = np.where(same, (T @ T.T).toarray(), 0.0)
+        has_ents = e_total > 0
+        named = E.copy()
+        named.data[:] = 1.0
+        x_ents = (E @ named.T).toarray() / np.where(has_ents, e_total, 1.0)[:, None]
+
+        def shared(sets: list[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+            keys: dict[str, int] = {}
+            rows, cols = [], []
+            for i, ks in enumerate(sets):
+                for k in ks:
+                    rows.append(i)
+                    cols.append(keys.setdefault(k, len(keys)))
+            B = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, max(1, len(keys))))
+            has = np.array([bool(ks) for ks in sets])
+            both = has[:, None] & has[None, :]
+            return np.where(both, ((B @ B.T).toarray() > 0).astype(float), 0.0), ~both
+
+        x_days, no_days = shared([f.days for f in feats])
+        x_years, no_years = shared([f.years for f in feats])
+        day = np.array([np.nan if f.day is None else f.day for f in feats])
+        gap = np.abs(day[:, None] - day[None, :])
+        dated = ~np.isnan(gap)
+        gap = np.where(dated, gap, 0.0)
+        x = {"vector": x_vector, "terms": x_terms, "entities": x_ents, "missing": np.zeros((m, m)),
+             "days": x_days, "years": x_years, "no_terms": (~same).astype(float),
+             "no_entities": np.repeat((~has_ents)[:, None], m, axis=1).astype(float),
+             "no_days": no_days.astype(float), "no_years": no_years.astype(float),
+             "apart": np.minimum(1.0, np.maximum(0.0, gap - horizon) / horizon)}
+        return x, gap
+
+    def _recluster(self, region: list[str]) -> dict[str, str]:
+        """Cluster the region's articles again into events, and those into stories."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        feats = [f for e in region for f in self.members[e]]
+        old_event = [e for e in region for _ in self.members[e]]
+        m = len(feats)
+        if m < 2:
+            return {}
+
+        def groups(level: Level, together: list[str | None]) -> list[int]:
+            """Average linkage over 1 - pair probability, cut at ``level.link``; articles
+            with the same ``together`` key join first (distance 0)."""
+            logodds = self.pair_logodds(feats, level)[0]
+            p = 1.0 / (1.0 + np.exp(-logodds))
+            keys = np.array([k if k is not None else f"\0{i}" for i, k in enumerate(together)], dtype=object)
+            # Articles published too far apart never share an event, whoever sits between
+            # them: a distance no average can bring under the cut.
+            dist = np.where(np.isneginf(logodds), _APART, 1.0 - p)
+            dist = np.where(keys[:, None] == keys[None, :], 0.0, dist)
+            np.fill_diagonal(dist, 0.0)
+            tree = linkage(squareform(dist, checks=False), "average")
+            return [int(g) for g in fcluster(tree, 1.0 - level.link, criterion="distance")]
+
+        ev = groups(self.s.event, [f.copy_group for f in feats])
+        st = self._thread(feats, ev)
+        old_story = [self.events[e].parent for e in old_event]
+        # Residues: what stories hold besides the region's articles (events out of memory).
+        residue: dict[str, Cluster] = {}
+        for sid in sorted({s for s in old_story if s and s in self.stories}):
+            rest = Cluster(id=sid, seq=self.stories[sid].seq, parent=None)
+            rest.absorb(self.stories[sid], self.s.event_terms)
+            residue[sid] = rest
+        for f, sid in zip(feats, old_story):
+            if sid in residue:
+                residue[sid].remove(f, self._term_weights(f.terms))
+        event_id = self._relabel(ev, old_event, self.events, self.event_index, story=False)
+        story_id = self._relabel(st, [s or "" for s in old_story], self.stories, self.story_index, story=True)
+        # Rebuild the region's events and their stories.
+        new_events: dict[str, Cluster] = {}
+        touched_stories: dict[str, Cluster] = {}
+        for i, f in enumerate(feats):
+            eid, sid = event_id[ev[i]], story_id[st[i]]
+            e = new_events.get(eid)
+            if e is None:
+                e = new_events[eid] = Cluster(id=eid, seq=int(eid[1:]), parent=sid)
+            weights = self._term_weights(f.terms)
+            e.add(f, weights, self.s.event_terms)
+            e.touched = max(e.touched, self.events[old_event[i]].touched)
+            s = touched_stories.get(sid)
+            if s is None:
+                s = touched_stories[sid] = Cluster(id=sid, seq=int(sid[1:]))
+                if sid in residue:
+                    s.absorb(residue.pop(sid), self.s.event_terms)
+            s.add(f, weights, self.s.event_terms)
+            s.touched = max(s.touched, e.touched)
+        for sid, rest in residue.items():   # a story that lost its id keeps its other events
+            if rest.n > 0:
+                target = touched_stories.get(self.resolve(sid))
+                if target is not None:
+                    target.absorb(rest, self.s.event_terms)
+        moved: dict[str, str] = {}
+        for e in region:
+            self.event_index.drop(e)
+            old = self.events.pop(e)
+            if old.parent:
+                self.children[old.parent].discard(e)
+        for e in region:
+            self.members.pop(e, None)
+        for i, f in enumerate(feats):
+            eid = event_id[ev[i]]
+            self.members.setdefault(eid, []).append(f)
+            if eid != old_event[i]:
+                moved[f.id] = eid
+        for sid, s in touched_stories.items():
+            self.stories[sid] = s
+            self.story_index.put(sid, s.unit())
+            self.dirty.add(sid)
+        for eid, e in new_events.items():
+            self.events[eid] = e
+            self.event_index.put(eid, e.unit())
+            self.children[e.parent or ""].add(eid)
+            self.dirty.add(eid)
+            for g in e.copies:
+                self.copy_event[g] = eid
+        # Stories left without events in memory or elsewhere are gone (they redirect).
+        for sid in list(self.stories):
+            if sid not in touched_stories and sid in self.redirects:
+                self.stories.pop(sid)
+                self.story_index.drop(sid)
+        return moved
+
+    def _thread(self, feats: list[Features], events: list[int]) -> list[int]:
+        """Stories over the new events: average linkage over the pairs of their articles
+        published within ``horizon`` days of each other (or undated): a story is a
+        thread, its first and last events may be far apart, its neighbours are not."""
+        level = self.s.story
+        logodds, gap = self.pair_logodds(feats, level)
+        comparable = gap <= level.horizon
+        p = np.where(comparable, 1.0 / (1.0 + np.exp(-np.where(comparable, logodds, 0.0))), 0.0)
+        labels = sorted(set(events))
+        col = {g: k for k, g in enumerate(labels)}
+        member = np.zeros((len(feats), len(labels)))
+        member[np.arange(len(feats)), [col[g] for g in events]] = 1.0
+        sums = member.T @ p @ member
+        counts = member.T @ comparable.astype(float) @ member
+        group = _average_link(sums, counts, level.link)
+        return [group[col[g]] for g in events]
+
+    def _relabel(self, labels: list[int], old: list[str], table: dict[str, Cluster], index: VectorIndex,
+                 story: bool) -> dict[int, str]:
+        """The id each new group takes: an old id follows its first article (the first of
+        ``old``'s entries for it), so the group holding it keeps it; when it holds the first
+        articles of several, the oldest id stays and the others redirect to it. Groups
+        holding no first article get new ids."""
+        first: dict[str, int] = {}
+        for k, o in enumerate(old):
+            if o in table:
+                first.setdefault(o, k)
+        taken: dict[int, str] = {}
+        for o in sorted(first, key=lambda o: table[o].seq):
+            g = labels[first[o]]
+            if g not in taken:
+                taken[g] = o
+                continue
+            new = taken[g]
+            self.redirects[o] = new
+            self.new_redirects[o] = new
+            self.gone.add(o)
+            self.dirty.discard(o)
+            if story:
+                for eid in self.children.pop(o, set()):
+                    if eid in self.events:
+                        self.events[eid].parent = new
+                        self.children[new].add(eid)
+                        self.dirty.add(eid)
+        for g in sorted(set(labels)):
+            if g not in taken:
+                c = self._new_story() if story else self._new_event()
+                del table[c.id]   # built afresh by the caller
+                taken[g] = c.id
+        return taken
+
     # ---------------------------------------------------------------- memory
     def _evict(self) -> None:
         """Events older than the window (by publication date), or beyond ``max_active``
@@ -557,14 +852,17 @@ class Clusterer:
     def _sleep(self, clusters: list[Cluster], story: bool) -> None:
         table, index = self._level(story)
         for c in clusters:
-            if c.id in self.dirty or (story and self.children.get(c.id)):
-                continue  # not yet written, or still a parent: evicted at a later check
+            if c.id in self.dirty or c.id in self.pending or (story and self.children.get(c.id)):
+                continue  # not yet written or consolidated, or still a parent: evicted at a later check
             del table[c.id]
             index.drop(c.id)
             if story:
                 self.children.pop(c.id, None)
-            elif c.parent:
-                self.children[c.parent].discard(c.id)
+            else:
+                self.members.pop(c.id, None)
+                self.pending.discard(c.id)
+                if c.parent:
+                    self.children[c.parent].discard(c.id)
 
     def _level(self, story: bool) -> tuple[dict[str, Cluster], VectorIndex]:
         return (self.stories, self.story_index) if story else (self.events, self.event_index)
@@ -576,8 +874,19 @@ class Clusterer:
         index.drop(cid)
         self.dirty.discard(cid)
         self.gone.add(cid)
+        if not story:
+            self.members.pop(cid, None)
+            self.pending.discard(cid)
         if c is not None and not story and c.parent:
             self.children[c.parent].discard(cid)
+
+    def leave(self, eid: str, article_id: str) -> Features | None:
+        """Take an article out of its event's members; its features, when they were there."""
+        members = self.members.get(eid, [])
+        for k, f in enumerate(members):
+            if f.id == article_id:
+                return members.pop(k)
+        return None
 
     def load(self, c: Cluster, story: bool) -> None:
         """Put a stored cluster back in the hot index."""
@@ -599,6 +908,51 @@ class Clusterer:
         self.gone.clear()
         self.new_redirects.clear()
         return out
+
+
+_APART = 1e9
+
+
+def _average_link(sums: np.ndarray, counts: np.ndarray, link: float) -> list[int]:
+    """Average linkage over items with pair ``sums`` and pair ``counts`` (both symmetric):
+    join the two groups of highest mean (sum over count) while it reaches ``link``. The
+    label of each item (its group's first item). Within connected components of the item
+    pairs that reach ``link`` (a join needs one)."""
+    from scipy.sparse.csgraph import connected_components
+
+    k = len(sums)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(counts > 0, sums / counts, 0.0)
+    np.fill_diagonal(mean, 0.0)
+    _, comp = connected_components(mean >= link, directed=False)
+    label = list(range(k))
+    for c in np.unique(comp):
+        idx = np.flatnonzero(comp == c)
+        if len(idx) < 2:
+            continue
+        s = sums[np.ix_(idx, idx)].copy()
+        n = counts[np.ix_(idx, idx)].copy()
+        alive = np.ones(len(idx), dtype=bool)
+        owner = np.arange(len(idx))
+        while True:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                m = np.where(n > 0, s / n, -1.0)
+            np.fill_diagonal(m, -1.0)
+            m[~alive, :] = -1.0
+            m[:, ~alive] = -1.0
+            i, j = np.unravel_index(int(np.argmax(m)), m.shape)
+            if m[i, j] < link:
+                break
+            i, j = min(i, j), max(i, j)
+            s[i] += s[j]
+            s[:, i] += s[:, j]
+            n[i] += n[j]
+            n[:, i] += n[:, j]
+            alive[j] = False
+            owner[owner == j] = i
+        for a, o in zip(idx, owner):
+            label[a] = int(idx[o])
+    return label
 
 
 def _checkpoint(n: int) -> bool:
