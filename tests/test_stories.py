@@ -14,8 +14,8 @@ import pytest
 import filrouge
 from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
-from filrouge.stories import stream_order
 from filrouge.stories import cluster as cluster_module
+from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
 from filrouge.stories.evaluate import ami
 from filrouge.stories.features import Features, embed_texts, terms_of

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -124,56 +125,55 @@ class StoryIndex:
         if not batch:
             return []
         c = self.clusterer
+        with self._writing():
+            # Already assigned: a new version replaces the one filed (the record in hand
+            # may not know its version number yet). One query finds them.
+            assigned = set(self.store.story_assigned([a.id for a in batch]))
+            for a in batch:
+                if a.id in assigned:
+                    self._forget(a.id, previous=True)
+            feats = self.features(batch)
+            done = []
+            rows = []
+            for f in feats:
+                if f.copy_group:
+                    self._revive_copy_event(f.copy_group)
+                asg = c.assign(f)
+                self._seq += 1
+                rows.append((f.id, asg.event, round(asg.score, 4), self._seq))
+                done.append(asg)
+            self.store.story_put_vectors(
+                (f.id, MODEL, f.vector.astype("<f4").tobytes()) for f in feats)
+            self.store.story_assign(rows)
+        return done
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A store transaction that ends by writing what the clusterer changed; when it
+        fails, the in-memory state (ahead of what was rolled back) is dropped."""
         try:
             with self.store.transaction():
-                # Already assigned: a new version replaces the one filed (the record in hand
-                # may not know its version number yet). One query finds them.
-                assigned = set(self.store.story_assigned([a.id for a in batch]))
-                for a in batch:
-                    if a.id in assigned:
-                        self._forget(a.id, previous=True)
-                feats = self.features(batch)
-                done = []
-                rows = []
-                for f in feats:
-                    if f.copy_group:
-                        self._revive_copy_event(f.copy_group)
-                    asg = c.assign(f)
-                    self._seq += 1
-                    rows.append((f.id, asg.event, round(asg.score, 4), self._seq))
-                    done.append(asg)
-                self.store.story_put_vectors(
-                    (f.id, MODEL, f.vector.astype("<f4").tobytes()) for f in feats)
-                self.store.story_assign(rows)
+                yield
                 self._save()
         except BaseException:
             self.reset()
             raise
-        return done
 
     def settle(self) -> int:
         """Cluster again, in batch, the events that articles joined since the last call
         (:meth:`Clusterer.consolidate`), and write what changed. Ingest, recluster and
         enrich call it when they are done. Returns the number of articles that moved."""
-        if self._clusterer is None or not self._clusterer.pending:
+        c = self._clusterer
+        if c is None or not c.pending:
             return 0
-        try:
-            with self.store.transaction():
-                moved = self._consolidate()
-                self._save()
-        except BaseException:
-            self.reset()
-            raise
-        return moved
-
-    def _consolidate(self) -> int:
-        c = self.clusterer
-        for eid in sorted(c.pending):
-            if eid in c.events and not c._complete(eid):
-                # Loaded from the store (a restart, or back for a late copy): its articles.
-                ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
-                c.members[eid] = self.features([self.store.get(a) for a in ids])
-        return len(c.consolidate())
+        with self._writing():
+            for eid in sorted(c.pending):
+                if eid in c.events and not c._complete(eid):
+                    # Loaded from the store (a restart, or back for a late copy): its articles.
+                    ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
+                    c.members[eid] = self.features([self.store.get(a) for a in ids])
+            moved = c.consolidate()
+        return len(moved)
 
     def _revive_copy_event(self, grp: str) -> None:
         """Copies always join their copy's event: bring it back to memory when it left
@@ -202,13 +202,8 @@ class StoryIndex:
 
     def forget(self, article_id: str) -> None:
         """Take a stored article out of its event (before it is deleted)."""
-        try:
-            with self.store.transaction():
-                self._forget(article_id, previous=False)
-                self._save()
-        except BaseException:
-            self.reset()
-            raise
+        with self._writing():
+            self._forget(article_id, previous=False)
 
     def _forget(self, article_id: str, previous: bool) -> None:
         was = self.store.story_unassign(article_id)

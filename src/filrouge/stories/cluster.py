@@ -561,10 +561,9 @@ class Clusterer:
         (with their nearest events and their stories' other active events): one article at
         a time, the order the articles came in decides too much. Events are grouped by
         average linkage over the article pairs' probabilities (``Level.link``), copies
-        kept together; stories by average linkage over the new events. A new group takes
-        the id of the old event (story) it holds most of, and an old id left without
-        articles redirects to the group that took most of them, so ids stay stable.
-        Returns the articles that changed event (id → event), also kept in ``moved``."""
+        kept together; stories by average linkage over the new events. Ids stay stable:
+        an id follows its first article (:meth:`_relabel`). Returns the articles that
+        changed event (id → event), also kept in ``moved``."""
         moved: dict[str, str] = {}
         self.pending_articles = 0
         if self.s.consolidate_max <= 0:
@@ -616,20 +615,23 @@ class Clusterer:
                     return region
         return region
 
-    def pair_logodds(self, feats: list[Features], level: Level) -> tuple[np.ndarray, np.ndarray]:
-        """Each article's score against each other as a one-article cluster, made
-        symmetric (the mean of the two directions; -inf for pairs published more than
-        ``max_apart`` days apart), and the days between them (0 when one is undated)."""
-        x, gap = self.pair_signals(feats, level.horizon)
-        out = level.bias + sum(getattr(level, k) * v for k, v in x.items())
+    @staticmethod
+    def pair_logodds(x: dict[str, np.ndarray], gap: np.ndarray, level: Level) -> np.ndarray:
+        """Each article's score against each other as a one-article cluster, from
+        :meth:`pair_signals`, made symmetric (the mean of the two directions); -inf for
+        pairs published more than ``max_apart`` days apart."""
+        out = level.bias + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
+        out = out + sum(getattr(level, k) * v for k, v in x.items())
         out = (out + out.T) / 2
         out[gap > level.max_apart] = -np.inf
-        return out, gap
+        return out
 
-    def pair_signals(self, feats: list[Features], horizon: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """The signals of :meth:`signals` for every pair of articles at once (row: the
-        article, column: the other as a one-article cluster), and the days between their
-        publication dates (0 when one is undated)."""
+    def pair_signals(self, feats: list[Features], weights: list[dict[str, float]] | None = None,
+                     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The signals of :meth:`signals` but ``apart`` (which hangs on a level's horizon)
+        for every pair of articles at once (row: the article, column: the other as a
+        one-article cluster), and the days between their publication dates (0 when one is
+        undated). ``weights``: the articles' term weights, when already computed."""
         m = len(feats)
         df, edf = self.term_df, self.entity_df
         vecs = np.stack([f.vector for f in feats]).astype(np.float64)
@@ -640,7 +642,8 @@ class Clusterer:
         has_terms = np.zeros(m, dtype=bool)
         e_total = np.zeros(m)
         for i, f in enumerate(feats):
-            w = {t: x * self.idf(df[t]) for t, x in self._term_weights(f.terms).items()}
+            tw = weights[i] if weights is not None else self._term_weights(f.terms)
+            w = {t: x * self.idf(df[t]) for t, x in tw.items()}
             norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
             for t, x in w.items():
                 t_rows.append(i)
@@ -686,8 +689,7 @@ class Clusterer:
         x = {"vector": x_vector, "terms": x_terms, "entities": x_ents, "missing": np.zeros((m, m)),
              "days": x_days, "years": x_years, "no_terms": (~same).astype(float),
              "no_entities": np.repeat((~has_ents)[:, None], m, axis=1).astype(float),
-             "no_days": no_days.astype(float), "no_years": no_years.astype(float),
-             "apart": np.minimum(1.0, np.maximum(0.0, gap - horizon) / horizon)}
+             "no_days": no_days.astype(float), "no_years": no_years.astype(float)}
         return x, gap
 
     def _recluster(self, region: list[str]) -> dict[str, str]:
@@ -697,14 +699,15 @@ class Clusterer:
 
         feats = [f for e in region for f in self.members[e]]
         old_event = [e for e in region for _ in self.members[e]]
-        m = len(feats)
-        if m < 2:
+        if len(feats) < 2:
             return {}
+        weights = [self._term_weights(f.terms) for f in feats]
+        x, gap = self.pair_signals(feats, weights)
 
         def groups(level: Level, together: list[str | None]) -> list[int]:
             """Average linkage over 1 - pair probability, cut at ``level.link``; articles
             with the same ``together`` key join first (distance 0)."""
-            logodds = self.pair_logodds(feats, level)[0]
+            logodds = self.pair_logodds(x, gap, level)
             p = 1.0 / (1.0 + np.exp(-logodds))
             keys = np.array([k if k is not None else f"\0{i}" for i, k in enumerate(together)], dtype=object)
             # Articles published too far apart never share an event, whoever sits between
@@ -716,7 +719,7 @@ class Clusterer:
             return [int(g) for g in fcluster(tree, 1.0 - level.link, criterion="distance")]
 
         ev = groups(self.s.event, [f.copy_group for f in feats])
-        st = self._thread(feats, ev)
+        st = self._thread(x, gap, ev)
         old_story = [self.events[e].parent for e in old_event]
         # Residues: what stories hold besides the region's articles (events out of memory).
         residue: dict[str, Cluster] = {}
@@ -724,9 +727,9 @@ class Clusterer:
             rest = Cluster(id=sid, seq=self.stories[sid].seq, parent=None)
             rest.absorb(self.stories[sid], self.s.event_terms)
             residue[sid] = rest
-        for f, sid in zip(feats, old_story):
+        for f, w, sid in zip(feats, weights, old_story):
             if sid in residue:
-                residue[sid].remove(f, self._term_weights(f.terms))
+                residue[sid].remove(f, w)
         event_id = self._relabel(ev, old_event, self.events, self.event_index, story=False)
         story_id = self._relabel(st, [s or "" for s in old_story], self.stories, self.story_index, story=True)
         # Rebuild the region's events and their stories.
@@ -737,29 +740,24 @@ class Clusterer:
             e = new_events.get(eid)
             if e is None:
                 e = new_events[eid] = Cluster(id=eid, seq=int(eid[1:]), parent=sid)
-            weights = self._term_weights(f.terms)
-            e.add(f, weights, self.s.event_terms)
+            e.add(f, weights[i], self.s.event_terms)
             e.touched = max(e.touched, self.events[old_event[i]].touched)
             s = touched_stories.get(sid)
             if s is None:
                 s = touched_stories[sid] = Cluster(id=sid, seq=int(sid[1:]))
                 if sid in residue:
                     s.absorb(residue.pop(sid), self.s.event_terms)
-            s.add(f, weights, self.s.event_terms)
+            s.add(f, weights[i], self.s.event_terms)
             s.touched = max(s.touched, e.touched)
         for sid, rest in residue.items():   # a story that lost its id keeps its other events
             if rest.n > 0:
                 target = touched_stories.get(self.resolve(sid))
                 if target is not None:
                     target.absorb(rest, self.s.event_terms)
-        moved: dict[str, str] = {}
         for e in region:
             self.event_index.drop(e)
-            old = self.events.pop(e)
-            if old.parent:
-                self.children[old.parent].discard(e)
-        for e in region:
-            self.members.pop(e, None)
+            self._release(e, self.events.pop(e).parent)
+        moved: dict[str, str] = {}
         for i, f in enumerate(feats):
             eid = event_id[ev[i]]
             self.members.setdefault(eid, []).append(f)
@@ -783,18 +781,19 @@ class Clusterer:
                 self.story_index.drop(sid)
         return moved
 
-    def _thread(self, feats: list[Features], events: list[int]) -> list[int]:
-        """Stories over the new events: average linkage over the pairs of their articles
-        published within ``horizon`` days of each other (or undated): a story is a
-        thread, its first and last events may be far apart, its neighbours are not."""
+    def _thread(self, x: dict[str, np.ndarray], gap: np.ndarray, events: list[int]) -> list[int]:
+        """Stories over the new events (each article's group in ``events``; ``x`` and
+        ``gap`` from :meth:`pair_signals`): average linkage over the pairs of their articles
+        published within ``horizon`` days of each other (or undated): a story is a thread,
+        its first and last events may be far apart, its neighbours are not."""
         level = self.s.story
-        logodds, gap = self.pair_logodds(feats, level)
+        logodds = self.pair_logodds(x, gap, level)
         comparable = gap <= level.horizon
         p = np.where(comparable, 1.0 / (1.0 + np.exp(-np.where(comparable, logodds, 0.0))), 0.0)
         labels = sorted(set(events))
         col = {g: k for k, g in enumerate(labels)}
-        member = np.zeros((len(feats), len(labels)))
-        member[np.arange(len(feats)), [col[g] for g in events]] = 1.0
+        member = np.zeros((len(events), len(labels)))
+        member[np.arange(len(events)), [col[g] for g in events]] = 1.0
         sums = member.T @ p @ member
         counts = member.T @ comparable.astype(float) @ member
         group = _average_link(sums, counts, level.link)
@@ -859,10 +858,7 @@ class Clusterer:
             if story:
                 self.children.pop(c.id, None)
             else:
-                self.members.pop(c.id, None)
-                self.pending.discard(c.id)
-                if c.parent:
-                    self.children[c.parent].discard(c.id)
+                self._release(c.id, c.parent)
 
     def _level(self, story: bool) -> tuple[dict[str, Cluster], VectorIndex]:
         return (self.stories, self.story_index) if story else (self.events, self.event_index)
@@ -875,10 +871,15 @@ class Clusterer:
         self.dirty.discard(cid)
         self.gone.add(cid)
         if not story:
-            self.members.pop(cid, None)
-            self.pending.discard(cid)
-        if c is not None and not story and c.parent:
-            self.children[c.parent].discard(cid)
+            self._release(cid, c.parent if c is not None else None)
+
+    def _release(self, eid: str, parent: str | None) -> None:
+        """Forget what memory holds of an event besides its table and index entries: its
+        articles' features, its pending mark, its place among its story's children."""
+        self.members.pop(eid, None)
+        self.pending.discard(eid)
+        if parent:
+            self.children[parent].discard(eid)
 
     def leave(self, eid: str, article_id: str) -> Features | None:
         """Take an article out of its event's members; its features, when they were there."""
