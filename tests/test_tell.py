@@ -155,6 +155,32 @@ def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
         assert protocol[0]["independent_sources"] == 2
 
 
+def test_tell_a_sentence_one_outlet_prints_under_different_articles_is_not_told(tmp_path):
+    # A newsletter pitch or a footer in every page of one outlet: many sources seem to agree
+    # on it, but it is the page's, not the story's.
+    pitch = "Notre rédaction suit pour vous chaque jour la visite de la délégation russe à Pyongyang."
+    days = [("2023-11-15", "La délégation russe est arrivée à Pyongyang mercredi pour trois jours de discussions.",
+             "Elle compte des industriels du gaz, des pêcheurs de Vladivostok et deux banquiers. "
+             "Leur avion a été accueilli par une fanfare militaire sous la neige."),
+            ("2023-11-16", "Les deux délégations ont discuté jeudi du commerce, de la pêche et des mines.",
+             "Les Russes veulent du charbon et des terres rares, les Coréens du blé et du pétrole. "
+             "Un dîner officiel a clos la journée dans un hôtel de la capitale."),
+            ("2023-11-17", "Moscou et Pyongyang ont signé vendredi un protocole sur le commerce et la pêche.",
+             "Le texte prévoit une ligne aérienne régulière et la réouverture d'un pont ferroviaire. "
+             "La délégation est repartie le soir même vers l'Extrême-Orient russe.")]
+    records = [{"id": f"q{i}", "title": f"Pyongyang, jour {i + 1}", "source": "Quotidien", "published": d,
+                "text": f"{lead} {pitch} {body}"} for i, (d, lead, body) in enumerate(days)]
+    records += [{"id": f"h{i}", "title": f"La visite russe, jour {i + 1}", "source": f"Hebdo {i}", "published": d,
+                 "text": f"{lead} Les entretiens portaient aussi sur les liaisons aériennes et la monnaie."}
+                for i, (d, lead, _) in enumerate(days)]
+    with filrouge.open(tmp_path / "p.db") as fr:
+        fr.ingest_records(records)
+        (story,) = fr.stories()
+        told = [s for e in fr.timeline(story.id, dates=3, sentences=2) for s in e.as_dict()["sentences"]]
+        assert told and _assert_cited(fr, told, "pitch")
+        assert not [s for s in told if "rédaction" in s["text"]], told
+
+
 # ---------------------------------------------------------------------- every story of the eval sets
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr", "ecbplus"])

@@ -8,8 +8,9 @@ source: a wire dispatch in ten outlets is one voice, and counts once wherever so
 are counted (dates, agreement).
 
 - :func:`timeline` picks the dates the articles say things happened on (resolved
-  date mentions, weighted by independent sources, and publication days), then for each
-  date the sentences nearest the centre of what is said about that day, no two alike.
+  date mentions, weighted by independent sources, none for a date still to come; and
+  publication days), then for each date the sentences nearest the centre of what is said
+  about that day and of the whole story, no two alike, page furniture left out.
 - :func:`summarize` picks sentences by closeness to the centre of the articles, their
   place in their article, and agreement (how many independent sources say much the
   same), with maximal marginal relevance against redundancy, then orders them in time.
@@ -280,7 +281,11 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
              memo: dict[tuple[str, int], Sentence] | None = None) -> list[TimelineEntry]:
     """Dated entries, oldest first: ``dates`` of them (or as many as enough independent
     sources name, up to ``settings.max_dates``), each with up to ``sentences`` sentences.
-    ``span`` (two day ordinals) keeps dates inside it."""
+    ``span`` (two day ordinals) keeps dates inside it.
+
+    A date's score is the independent sources that name it on or after it (a date still
+    to come, a plan or a deadline, is told but not counted), plus ``publication_weight``
+    per source published that day."""
     found = units(sources, settings, dated_or_lead=settings.publication_lead, memo=memo)
     if not found:
         return []
@@ -289,9 +294,12 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     mentions: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, u in enumerate(found):
         for k in u.dates:
-            if k[1] in grans and _inside(k, span):
-                named[k] |= u.groups
-                mentions[k].append(i)
+            if k[1] not in grans or not _inside(k, span):
+                continue
+            mentions[k].append(i)
+            if u.day is not None and _first_day(k) > u.day:
+                continue   # a date to come (a plan, a deadline) is told, not counted
+            named[k] |= u.groups
     published: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s in sources:
         d = _pub_day(s.article)
@@ -301,11 +309,11 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
                 published[k].add(s.group)
     # A month named alone ("en septembre") most often means the happening of that month
     # that is also named to the day: it backs that day; a month with no day stays a month.
-    for k in [k for k in named if k[1] == "month"]:
-        days = [d for d in set(named) | set(published) if d[1] == "day" and d[0].startswith(k[0] + "-")]
+    for k in [k for k in mentions if k[1] == "month"]:
+        days = [d for d in set(mentions) | set(published) if d[1] == "day" and d[0].startswith(k[0] + "-")]
         if days:
             best = max(days, key=lambda d: (len(named.get(d, ())), len(published.get(d, ())), d[0]))
-            named[best] |= named.pop(k)
+            named[best] |= named.pop(k, set())
             mentions[best] += mentions.pop(k)
     w = settings.publication_weight
 
@@ -315,7 +323,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     def score(k: tuple[str, str]) -> tuple[float, int]:
         return len(named.get(k, ())) + w * len(published.get(k, ())), len(mentions.get(k, ()))
 
-    keys = sorted(set(named) | set(published), key=lambda k: (score(k), k[0]), reverse=True)
+    keys = sorted(set(mentions) | set(published), key=lambda k: (score(k), k[0]), reverse=True)
     if dates is None:   # those enough sources name, and at least a few
         keep = [k for k in keys if voices(k) >= settings.min_sources]
         dates = min(settings.max_dates, max(len(keep), settings.min_dates))
@@ -324,23 +332,26 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     cands: dict[tuple[str, str], list[int]] = {}
     for k in chosen:
         cand = list(mentions.get(k, []))
-        # The lead sentences of the articles published that day (that month) tell it too.
+        # The lead sentences of the articles published that day or the next (that month)
+        # tell it too: a morning paper reports the day before.
         d = day_of(k[0]) if k[1] == "day" else None
         seen = set(cand)
         cand += [i for i, u in enumerate(found)
                  if u.index < settings.publication_lead and not u.dates and i not in seen
-                 and (u.day == d if d is not None else u.month == k[0])]
+                 and (u.day in (d, d + 1) if d is not None else u.month == k[0])]
         cands[k] = cand
     # TF-IDF rows for the candidates only: a long story has tens of thousands of sentences.
-    rows = sorted({i for c in cands.values() for i in c})
+    rows = sorted({i for c in cands.values() for i in c if not _boilerplate(found[i])})
     where = {i: r for r, i in enumerate(rows)}
     x = matrix([found[i] for i in rows], background)
+    topical = _closeness_to_story([found[i] for i in rows], found, background)
     told: list[int] = []
     entries: list[TimelineEntry] = []
     for k in sorted(chosen):
-        local = [where[i] for i in cands[k]]
-        picked = _pick(x, local, sentences, told, settings, named_first={where[i] for i in mentions.get(k, [])},
-                       groups=[found[rows[j]].groups for j in local])
+        local = [where[i] for i in cands[k] if i in where]
+        picked = _pick(x, local, sentences, told, settings,
+                       named_first={where[i] for i in mentions.get(k, []) if i in where},
+                       groups=[found[rows[j]].groups for j in local], topical=topical[local])
         told += picked
         if not picked:
             continue
@@ -358,6 +369,10 @@ def _inside(k: tuple[str, str], span: tuple[int, int] | None) -> bool:
     return first is not None and span[0] <= first <= span[1]
 
 
+def _first_day(k: tuple[str, str]) -> int:
+    return day_of(k[0] if k[1] == "day" else k[0] + "-01") or 0
+
+
 def _last_day(k: tuple[str, str]) -> int:
     if k[1] == "day":
         return day_of(k[0]) or 0
@@ -365,8 +380,35 @@ def _last_day(k: tuple[str, str]) -> int:
     return date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
 
 
+def _boilerplate(u: Unit) -> bool:
+    """A sentence one outlet prints in articles that are not copies of each other (a
+    newsletter pitch, a page footer): the page's, not the story's."""
+    return len(u.groups) > 1 and len(u.outlets) < len(u.groups)
+
+
+def _closeness_to_story(rows: Sequence[Unit], found: Sequence[Unit], background: Background | None) -> np.ndarray:
+    """Cosine of each of ``rows`` (TF-IDF) to the centre of the whole story (each
+    term weighted by the share of the story's sentences that hold it, times its idf):
+    what a sentence says about the story rather than about its page."""
+    df: Counter[str] = Counter()
+    for u in found:
+        df.update(u.terms.keys())
+    n, bdf = len(found), df
+    if background is not None and background.documents:
+        n, bdf = background.documents, Counter(background.lookup(list(df)))
+    idf = {t: math.log((n + 1) / (bdf[t] + 1)) + 1 for t in df}
+    centre = {t: c * idf[t] for t, c in df.items()}
+    norm = math.sqrt(sum(v * v for v in centre.values())) or 1.0
+    out = np.zeros(len(rows))
+    for r, u in enumerate(rows):
+        w = {t: (1 + math.log(c)) * idf[t] for t, c in u.terms.items()}
+        un = math.sqrt(sum(v * v for v in w.values())) or 1.0
+        out[r] = sum(v * centre[t] for t, v in w.items()) / (un * norm)
+    return out
+
+
 def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: TellSettings,
-          named_first: set[int], groups: list[set[str]]) -> list[int]:
+          named_first: set[int], groups: list[set[str]], topical: np.ndarray | None = None) -> list[int]:
     """Up to ``k`` of the candidates (rows of ``x``) nearest their centre, agreement
     counted, none too close to a sentence already told."""
     if not cand:
@@ -378,6 +420,8 @@ def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: Tel
     sim = sub @ sub.T
     support = _support(groups, sim, settings.agreement)
     score = closeness * (1 + np.log(support)) * np.array([1.0 if i in named_first else 0.7 for i in cand])
+    if topical is not None:
+        score = score * topical
     picked: list[int] = []
     for j in np.argsort(-score, kind="stable"):
         i = cand[j]
