@@ -153,6 +153,9 @@ def memory(events: int) -> None:
     start = 738000
     n = events * 2
     peak = 0
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
     for i in range(n):
         f = feats[i % len(feats)]
         v = f.vector + rng.normal(scale=0.3, size=f.vector.shape).astype(np.float32)
@@ -161,8 +164,14 @@ def memory(events: int) -> None:
         c.assign(g)
         c.drain()  # what the store would write
         peak = max(peak, len(c.events))
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    kept = sum(len(m) for m in c.members.values())
     print(f"memory: a stream of {n} articles over 365 days with a {s.window_days}-day window: "
           f"{c.next_event - 1} events in all, at most {peak} active, {len(c.events)} active at the end")
+    print(f"memory: at the end the clusterer holds {held / 2**20:.0f} MiB: {len(c.events)} active events and "
+          f"{len(c.stories)} stories, with the features of their {kept} articles kept for consolidation "
+          f"({held / max(1, len(c.events)) / 1024:.1f} KiB per active event, all included)")
 
 
 def bertopic() -> None:

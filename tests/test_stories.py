@@ -55,6 +55,13 @@ def test_stories_terms_fold_accents_drop_function_words_and_count_the_title_twic
     assert t["election"] == 3 and t["coree"] == 2 and "les" not in t and "ont" not in t
 
 
+def test_stories_terms_count_numbers_and_scores_not_digits_inside_words_or_decimals():
+    # Two happenings of one kind differ by their numbers: 23 pirates or 26, 31-24 or 20-13.
+    t = terms_of("Colts beat Chiefs 20 - 13", "The 2012 season: 23 sacks, 3.5 yards, 1,000 fans, MP3, 7 days.")
+    assert t["#20-13"] == 2 and t["#2012"] == 1 and t["#23"] == 1
+    assert not {"#3", "#5", "#000", "#7", "#1"} & set(t)
+
+
 def test_stories_embedding_is_multilingual():
     fr_, en, other = embed_texts(["Poutine et Kim Jong Un signent un traité de défense à Pyongyang",
                                   "Putin and Kim Jong Un sign a defence treaty in Pyongyang",

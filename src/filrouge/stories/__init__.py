@@ -294,7 +294,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         if not evs:
             continue
         ents = [(k, names[k]) for k in key_entities[s.id] if k in names][:3]
-        terms = [t for t, _ in s.terms.most_common(12)][:5]
+        terms = [t for t, _ in s.terms.most_common(12) if not t.startswith("#")][:5]  # words, not numbers
         label_parts = [n for _, n in ents] or terms[:3]
         # The range covers the events' dates and every publication day of the story.
         dated = [e.date for e in evs if e.date] + [_iso(d) for d in (s.first, s.last) if d is not None]

