@@ -648,30 +648,41 @@ class Clusterer:
         df, edf = self.term_df, self.entity_df
         vecs = np.stack([f.vector for f in feats]).astype(np.float64)
         x_vector = vecs @ vecs.T
+        # Term and entity ids, rows and raw weights gathered in one pass; the idfs and norms
+        # in NumPy, once per distinct term (a region holds thousands of articles).
         vocab: dict[str, int] = {}
         ents: dict[str, int] = {}
-        t_rows, t_cols, t_vals, e_rows, e_cols, e_vals = [], [], [], [], [], []
-        has_terms = np.zeros(m, dtype=bool)
-        e_total = np.zeros(m)
+        t_rows: list[int] = []
+        t_cols: list[int] = []
+        t_raw: list[float] = []
+        e_rows: list[int] = []
+        e_cols: list[int] = []
+        e_raw: list[float] = []
         for i, f in enumerate(feats):
             tw = weights[i] if weights is not None else self._term_weights(f.terms)
-            w = {t: x * self.idf(df[t]) for t, x in tw.items()}
-            norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-            for t, x in w.items():
-                t_rows.append(i)
-                t_cols.append(vocab.setdefault(t, len(vocab)))
-                t_vals.append(x / norm)
-            has_terms[i] = bool(w)
-            for e, sal in f.entities.items():
-                x = sal * self.idf(edf[e])
-                e_rows.append(i)
-                e_cols.append(ents.setdefault(e, len(ents)))
-                e_vals.append(x)
-                e_total[i] += x
+            t_rows += [i] * len(tw)
+            t_cols += [vocab.setdefault(t, len(vocab)) for t in tw]
+            t_raw += tw.values()
+            e_rows += [i] * len(f.entities)
+            e_cols += [ents.setdefault(e, len(ents)) for e in f.entities]
+            e_raw += f.entities.values()
+
+        def idfs(keys: dict[str, int], counts: Counter[str]) -> np.ndarray:
+            d = np.array([counts[k] for k in keys], dtype=np.float64)
+            return np.log((self.n_articles + 1) / (d + 1)) + 1.0
+
+        tr, tc = np.array(t_rows, dtype=np.int64), np.array(t_cols, dtype=np.int64)
+        t_vals = np.array(t_raw, dtype=np.float64) * idfs(vocab, df)[tc]
+        norms = np.sqrt(np.bincount(tr, t_vals * t_vals, minlength=m))
+        has_terms = np.bincount(tr, minlength=m) > 0
+        t_vals = t_vals / np.where(norms > 0, norms, 1.0)[tr]
+        er, ec = np.array(e_rows, dtype=np.int64), np.array(e_cols, dtype=np.int64)
+        e_vals = np.array(e_raw, dtype=np.float64) * idfs(ents, edf)[ec]
+        e_total = np.bincount(er, e_vals, minlength=m)
         from scipy.sparse import csr_matrix
 
-        T = csr_matrix((t_vals, (t_rows, t_cols)), shape=(m, max(1, len(vocab))))
-        E = csr_matrix((e_vals, (e_rows, e_cols)), shape=(m, max(1, len(ents))))
+        T = csr_matrix((t_vals, (tr, tc)), shape=(m, max(1, len(vocab))))
+        E = csr_matrix((e_vals, (er, ec)), shape=(m, max(1, len(ents))))
         langs = np.array([f.language for f in feats], dtype=object)
         same = (langs[:, None] == langs[None, :]) & has_terms[:, None]
         x_terms = np.where(same, (T @ T.T).toarray(), 0.0)
