@@ -18,7 +18,7 @@ import numpy as np
 
 from ..article import Article, Event, Story
 from .cluster import Assignment, Cluster, Clusterer, ClusterSettings
-from .features import MODEL, Features, embed, features, salience
+from .features import MODEL, NUMBER, Features, embed, features, salience
 
 __all__ = ["Assignment", "ClusterSettings", "StoryIndex", "describe", "stream_order"]
 
@@ -294,7 +294,8 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         if not evs:
             continue
         ents = [(k, names[k]) for k in key_entities[s.id] if k in names][:3]
-        terms = [t for t, _ in s.terms.most_common(12) if not t.startswith("#")][:5]  # words, not numbers
+        # Words only: numbers tell events apart but say little as a label.
+        terms = [t for t, _ in s.terms.most_common(12) if not t.startswith(NUMBER)][:5]
         label_parts = [n for _, n in ents] or terms[:3]
         # The range covers the events' dates and every publication day of the story.
         dated = [e.date for e in evs if e.date] + [_iso(d) for d in (s.first, s.last) if d is not None]

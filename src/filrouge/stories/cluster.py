@@ -314,8 +314,14 @@ class Clusterer:
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         return {t: x / norm for t, x in w.items()}
 
+    def _stale(self, cached: tuple[Any, ...] | None) -> bool:
+        """Whether a cluster's idf-weighted value (stamped with the article count it was
+        computed at) is to compute again: the idfs move little until the corpus grows by
+        a quarter."""
+        return cached is None or cached[0] * 1.25 < self.n_articles
+
     def _term_norm(self, c: Cluster) -> float:
-        if c._norm is None or c._norm[0] * 1.25 < self.n_articles:
+        if self._stale(c._norm):
             # The hottest loop of assignment: the idf cache is read directly.
             df, cache, new = self.term_df, self._idfs(), self._idf_new
             total = 0.0
@@ -372,8 +378,7 @@ class Clusterer:
         core = c.core()
         if not core:
             return 0.0
-        if c._core_idf is None or c._core_idf[0] * 1.25 < self.n_articles:
-            # Kept like the term norm: the idfs move little until the corpus grows by a quarter.
+        if self._stale(c._core_idf):
             df, idf = self.entity_df, self.idf
             weights = tuple((e, idf(df[e])) for e in core)
             c._core_idf = (self.n_articles, weights, sum(w for _, w in weights))

@@ -27,6 +27,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 # happenings of one kind (23 pirates or 26, a 31-24 win or a 20-13 one).
 _NUMBER = re.compile(r"(?<![\w.,])(\d+\s?[-–]\s?\d+|\d{2,})(?![\w]|[.,]\d)")
 _DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
+NUMBER = "#"   # what a number's term starts with (no word does)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def numbers_of(text: str) -> list[str]:
     >>> numbers_of("Colts beat Chiefs 20 - 13; 23 pirates, 1,000 men, 3.5 km, 226 yards, 7 days")
     ['#20-13', '#23', '#226']
     """
-    return ["#" + "".join(n.split()) for n in _NUMBER.findall(text)]
+    return [NUMBER + "".join(n.split()) for n in _NUMBER.findall(text)]
 
 
 # ---------------------------------------------------------------------- time

@@ -224,6 +224,15 @@ class Background:
     documents: int
 
 
+def _idf(seen: Counter[str], n: int, background: Background | None) -> dict[str, float]:
+    """The idf of each term ``seen`` in ``n`` units (its count there its document
+    frequency), or in ``background``'s documents when it has some."""
+    df = seen
+    if background is not None and background.documents:
+        n, df = background.documents, Counter(background.lookup(list(seen)))
+    return {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in seen}
+
+
 def matrix(found: Sequence[Unit], background: Background | None = None, shared: bool = False) -> np.ndarray:
     """Unit-length TF-IDF rows, one per unit; idf from ``background`` if given, else
     over these units. With ``shared``, only the columns of terms two units or more have
@@ -233,10 +242,7 @@ def matrix(found: Sequence[Unit], background: Background | None = None, shared: 
     for u in found:
         seen.update(u.terms.keys())
     vocab = {t: i for i, t in enumerate(t for t, k in seen.items() if k >= 2 or not shared)}
-    n, df = len(found), seen
-    if background is not None and background.documents:
-        n, df = background.documents, Counter(background.lookup(list(seen)))
-    idf = {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in seen}
+    idf = _idf(seen, len(found), background)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -362,14 +368,13 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
                                      independent_sources=voices(k)))
     return entries
 
+
 def _inside(k: tuple[str, str], span: tuple[int, int] | None) -> bool:
-    if span is None:
-        return True
-    first = day_of(k[0] if k[1] == "day" else k[0] + "-01")
-    return first is not None and span[0] <= first <= span[1]
+    return span is None or span[0] <= _first_day(k) <= span[1]
 
 
 def _first_day(k: tuple[str, str]) -> int:
+    """The first day of a date key, as an ordinal (0, before every day, if unreadable)."""
     return day_of(k[0] if k[1] == "day" else k[0] + "-01") or 0
 
 
@@ -393,10 +398,7 @@ def _closeness_to_story(rows: Sequence[Unit], found: Sequence[Unit], background:
     df: Counter[str] = Counter()
     for u in found:
         df.update(u.terms.keys())
-    n, bdf = len(found), df
-    if background is not None and background.documents:
-        n, bdf = background.documents, Counter(background.lookup(list(df)))
-    idf = {t: math.log((n + 1) / (bdf[t] + 1)) + 1 for t in df}
+    idf = _idf(df, len(found), background)
     centre = {t: c * idf[t] for t, c in df.items()}
     norm = math.sqrt(sum(v * v for v in centre.values())) or 1.0
     out = np.zeros(len(rows))
