@@ -29,12 +29,15 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter, mul
 from typing import Any
 
 import numpy as np
 
 from .features import DIM, Features
 
+# 1 + log(count) for the counts a term has in one article (the table: this is hot).
+_SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
 SIGNALS = ("vector", "terms", "entities", "missing", "days", "years", "no_terms", "no_entities", "no_days",
            "no_years", "apart")
 
@@ -65,7 +68,12 @@ class Level:
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
 
     def combine(self, x: dict[str, float]) -> float:
-        return self.bias + sum(w * x[k] for k, w in zip(SIGNALS, self.weights))
+        return self.combine_values(tuple(x[k] for k in SIGNALS))
+
+    def combine_values(self, values: tuple[float, ...]) -> float:
+        """:meth:`combine` of the signals' values in the order of :data:`SIGNALS` (the
+        same sum, in the same order)."""
+        return self.bias + sum(map(mul, self.weights, values))
 
     @cached_property
     def weights(self) -> tuple[float, ...]:
@@ -77,7 +85,7 @@ class Level:
 class ClusterSettings:
     event: Level = Level()
     story: Level = Level(horizon=60.0, max_apart=365.0)
-    candidates: int = 10
+    candidates: int = 5
     event_terms: int = 150
     window_days: int = 30
     story_window_days: int = 180
@@ -131,15 +139,26 @@ class Cluster:
 
     def remove(self, f: Features, weights: dict[str, float]) -> None:
         """Take an article's share out (it was deleted, or a new version replaces it)."""
-        self.vector = self.vector - f.vector
-        self.n = max(0, self.n - 1)
-        for t, w in weights.items():
-            if t in self.terms:
-                self.terms[t] -= w
-                if self.terms[t] <= 1e-6:
-                    del self.terms[t]
-        for mine, theirs in ((self.langs, [f.language]), (self.entities, f.entities), (self.days, f.days),
-                             (self.years, f.years), (self.dates, f.dates)):
+        self.remove_all([f], [weights])
+
+    def remove_all(self, feats: list[Features], weights: list[dict[str, float]]) -> None:
+        """Take several articles' shares out, as :meth:`remove` one after the other would
+        (the counts are whole numbers: subtracted together, then the spent keys dropped
+        once, not once per article over the whole cluster)."""
+        terms = self.terms
+        for f, tw in zip(feats, weights):
+            self.vector = self.vector - f.vector
+            self.n = max(0, self.n - 1)
+            for t, w in tw.items():
+                if t in terms:
+                    terms[t] -= w
+                    if terms[t] <= 1e-6:
+                        del terms[t]
+        for mine, theirs in ((self.langs, Counter(f.language for f in feats)),
+                             (self.entities, Counter(e for f in feats for e in f.entities)),
+                             (self.days, Counter(d for f in feats for d in f.days)),
+                             (self.years, Counter(y for f in feats for y in f.years)),
+                             (self.dates, Counter(d for f in feats for d in f.dates))):
             mine.subtract(theirs)
             for k in [k for k, v in mine.items() if v <= 0]:
                 del mine[k]
@@ -161,7 +180,9 @@ class Cluster:
     def _prune(self, keep_terms: int) -> None:
         """Keep the ``keep_terms`` heaviest terms once there are twice as many."""
         if len(self.terms) > keep_terms * 2:
-            self.terms = Counter(dict(self.terms.most_common(keep_terms)))
+            # Counter.most_common(n) without its heap: for n near half the items, sorting
+            # is faster, and gives the same terms in the same order.
+            self.terms = Counter(dict(sorted(self.terms.items(), key=itemgetter(1), reverse=True)[:keep_terms]))
 
     def _extend(self, day: int | None) -> None:
         """Widen the publication range to ``day``."""
@@ -310,8 +331,11 @@ class Clusterer:
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
-        w = {t: 1.0 + math.log(c) for t, c in terms.items()}
-        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        try:
+            w = {t: _SUBLINEAR[c] for t, c in terms.items()}   # counts are small whole numbers
+        except (IndexError, TypeError):
+            w = {t: 1.0 + math.log(c) for t, c in terms.items()}
+        norm = math.sqrt(sum([x * x for x in w.values()])) or 1.0
         return {t: x / norm for t, x in w.items()}
 
     def _stale(self, cached: tuple[Any, ...] | None) -> bool:
@@ -340,37 +364,45 @@ class Clusterer:
         apart = _apart(f.day, f.day, c.first, c.last)
         if apart is not None and apart > level.max_apart:
             return -math.inf  # another happening, however alike
-        return level.combine(self.signals(f, q, c, level.horizon))
+        return level.combine_values(self._values(f, q, c, level.horizon, apart))
 
     def signals(self, f: Features, q: Query, c: Cluster, horizon: float) -> dict[str, float]:
-        x = dict.fromkeys(SIGNALS, 0.0)
-        x["vector"] = float(f.vector @ c.unit())
+        """The signals by name (what the tuner fits the weights on)."""
+        return dict(zip(SIGNALS, self._values(f, q, c, horizon, _apart(f.day, f.day, c.first, c.last))))
+
+    def _values(self, f: Features, q: Query, c: Cluster, horizon: float, apart: int | None,
+                ) -> tuple[float, ...]:
+        """The signals' values in the order of :data:`SIGNALS` (a tuple, not a dict: this
+        runs for every candidate of every article)."""
+        vector = float(f.vector @ c.unit())
+        terms = entities = days = years = no_terms = no_entities = no_days = no_years = away = 0.0
         if q.terms and c.langs.get(f.language):
             # The shared terms by a set intersection (in C), summed exactly (math.fsum: the
             # same value whatever order the set gives them in).
             ct, qt = c.terms, q.terms
-            x["terms"] = math.fsum([qt[t] * ct[t] for t in qt.keys() & ct.keys()]) / self._term_norm(c)
+            terms = math.fsum([qt[t] * ct[t] for t in qt.keys() & ct.keys()]) / self._term_norm(c)
         else:
-            x["no_terms"] = 1.0
+            no_terms = 1.0
+        n = max(c.n, 1)
         if q.entities:
-            n = max(c.n, 1)
             ce = c.entities
-            x["entities"] = sum(w * min(1.0, ce[e] / n) for e, w in q.entities.items() if e in ce) / q.entity_total
+            entities = sum(w * min(1.0, ce[e] / n) for e, w in q.entities.items() if e in ce) / q.entity_total
         else:
-            x["no_entities"] = 1.0
-        x["missing"] = self._missing(c, q)
+            no_entities = 1.0
+        missing = self._missing(c, q)
         if f.days and c.days:
-            x["days"] = max(c.days.get(d, 0) / max(c.n, 1) for d in f.days)
+            get = c.days.get
+            days = max(get(d, 0) for d in f.days) / n
         else:
-            x["no_days"] = 1.0
+            no_days = 1.0
         if f.years and c.years:
-            x["years"] = max(c.years.get(y, 0) / max(c.n, 1) for y in f.years)
+            get = c.years.get
+            years = max(get(y, 0) for y in f.years) / n
         else:
-            x["no_years"] = 1.0
-        apart = _apart(f.day, f.day, c.first, c.last)
+            no_years = 1.0
         if apart is not None:
-            x["apart"] = min(1.0, max(0.0, apart - horizon) / horizon)
-        return x
+            away = min(1.0, max(0.0, apart - horizon) / horizon)
+        return (vector, terms, entities, missing, days, years, no_terms, no_entities, no_days, no_years, away)
 
     def _missing(self, c: Cluster, q: Query) -> float:
         """The idf-weighted share of the cluster's core entities (named by at least half its
@@ -388,15 +420,18 @@ class Clusterer:
     def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:
         """The article's side of the score, computed once: unit TF-IDF weights (times the
         idf again, for the dot product with a cluster's raw weights) and entity weights."""
-        df, cache, new = self.term_df, self._idfs(), self._idf_new
+        df, cache, new = self.term_df.get, self._idfs().get, self._idf_new
         tw = weights if weights is not None else self._term_weights(f.terms)
         idfs = {}
-        for t in tw:
-            d = df[t]
-            v = cache.get(d)
-            idfs[t] = v if v is not None else new(d)
-        w = {t: x * idfs[t] for t, x in tw.items()}
-        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        w = {}
+        for t, x in tw.items():
+            d = df(t, 0)
+            v = cache(d)
+            if v is None:
+                v = new(d)
+            idfs[t] = v
+            w[t] = x * v
+        norm = math.sqrt(sum([x * x for x in w.values()])) or 1.0
         terms = {t: x / norm * idfs[t] for t, x in w.items()}
         ents = {e: sal * self.idf(self.entity_df[e]) for e, sal in f.entities.items()}
         return Query(terms, ents, sum(ents.values()) or 1.0)
@@ -655,22 +690,25 @@ class Clusterer:
         x_vector = vecs @ vecs.T
         # Term and entity ids, rows and raw weights gathered in one pass; the idfs and norms
         # in NumPy, once per distinct term (a region holds thousands of articles).
-        vocab: dict[str, int] = {}
-        ents: dict[str, int] = {}
         t_rows: list[int] = []
-        t_cols: list[int] = []
+        t_names: list[str] = []
         t_raw: list[float] = []
         e_rows: list[int] = []
-        e_cols: list[int] = []
+        e_names: list[str] = []
         e_raw: list[float] = []
         for i, f in enumerate(feats):
             tw = weights[i] if weights is not None else self._term_weights(f.terms)
             t_rows += [i] * len(tw)
-            t_cols += [vocab.setdefault(t, len(vocab)) for t in tw]
+            t_names += tw
             t_raw += tw.values()
             e_rows += [i] * len(f.entities)
-            e_cols += [ents.setdefault(e, len(ents)) for e in f.entities]
+            e_names += f.entities
             e_raw += f.entities.values()
+        # Ids in order of first appearance (map over a dict's lookup runs in C).
+        vocab = {t: k for k, t in enumerate(dict.fromkeys(t_names))}
+        ents = {e: k for k, e in enumerate(dict.fromkeys(e_names))}
+        t_cols = list(map(vocab.__getitem__, t_names))
+        e_cols = list(map(ents.__getitem__, e_names))
 
         def idfs(keys: dict[str, int], counts: Counter[str]) -> np.ndarray:
             d = np.array([counts[k] for k in keys], dtype=np.float64)
@@ -755,9 +793,14 @@ class Clusterer:
             rest = Cluster(id=sid, seq=self.stories[sid].seq, parent=None)
             rest.absorb(self.stories[sid], self.s.event_terms)
             residue[sid] = rest
+        leaving: dict[str, tuple[list[Features], list[dict[str, float]]]] = {}
         for f, w, sid in zip(feats, weights, old_story):
             if sid in residue:
-                residue[sid].remove(f, w)
+                fs, ws = leaving.setdefault(sid, ([], []))
+                fs.append(f)
+                ws.append(w)
+        for sid, (fs, ws) in leaving.items():
+            residue[sid].remove_all(fs, ws)
         event_id = self._relabel(ev, old_event, self.events, self.event_index, story=False)
         story_id = self._relabel(st, [s or "" for s in old_story], self.stories, self.story_index, story=True)
         # Rebuild the region's events and their stories.
