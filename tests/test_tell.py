@@ -3,6 +3,7 @@ of the eval sets, copies citing every outlet, the commands and their shapes."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ import pytest
 import filrouge
 from filrouge.errors import FilrougeError, NotFound
 from filrouge.stories.features import fold
+from filrouge.tell import timeline
 from filrouge.tell.evaluate import align_rouge, date_f1, read_timeline
 from filrouge.tell.rouge import Rouge, truncate_words
 
@@ -179,6 +181,37 @@ def test_tell_a_sentence_one_outlet_prints_under_different_articles_is_not_told(
         told = [s for e in fr.timeline(story.id, dates=3, sentences=2) for s in e.as_dict()["sentences"]]
         assert told and _assert_cited(fr, told, "pitch")
         assert not [s for s in told if "rédaction" in s["text"]], told
+
+
+def test_tell_a_date_still_named_weeks_later_outranks_a_busier_day_no_one_recalls(tmp_path):
+    # Three outlets report a vote on 3 March the day it happens; one reports the 1 March
+    # occupation, and another still names it two months on. What is recalled mattered more.
+    records = [
+        {"id": "o1", "source": "Le Matin", "published": "2023-03-02", "title": "La place centrale occupée",
+         "text": "Le 1er mars, des milliers de manifestants ont occupé la place centrale de la capitale. "
+                 "Ils réclament le départ du gouvernement et des élections anticipées."},
+        {"id": "v1", "source": "Le Soir", "published": "2023-03-05", "title": "Le parlement vote",
+         "text": "Le 3 mars, le parlement a voté une motion de défiance contre le gouvernement. "
+                 "Le vote a été acquis à une courte majorité après une longue séance."},
+        {"id": "v2", "source": "La Gazette", "published": "2023-03-05", "title": "Motion adoptée",
+         "text": "Les députés ont adopté le 3 mars une motion qui renverse le cabinet du Premier ministre. "
+                 "L'opposition parle d'une victoire historique pour le pays."},
+        {"id": "v3", "source": "Le Courrier", "published": "2023-03-05", "title": "Le cabinet renversé",
+         "text": "Une motion de défiance a fait tomber le cabinet le 3 mars au terme de débats houleux. "
+                 "Le président doit nommer un nouveau chef du gouvernement."},
+        {"id": "r1", "source": "L'Hebdo", "published": "2023-05-10", "title": "Deux mois de contestation",
+         "text": "Depuis le 1er mars, la contestation n'a pas faibli dans les rues de la capitale. "
+                 "Les syndicats appellent à une nouvelle journée de grève la semaine prochaine."},
+    ]
+    with filrouge.open(tmp_path / "m.db") as fr:
+        fr.ingest_records(records)
+        sources = fr.sources([r["id"] for r in records])
+        settings = fr.settings.tell
+        (first,) = timeline(sources, settings, dates=1)
+        assert first.date == "2023-03-01", first
+        # Without the bonus the vote, named by three outlets, comes first.
+        (first,) = timeline(sources, dataclasses.replace(settings, memory_weight=0.0), dates=1)
+        assert first.date == "2023-03-03", first
 
 
 # ---------------------------------------------------------------------- every story of the eval sets

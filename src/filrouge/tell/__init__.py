@@ -59,6 +59,8 @@ class TellSettings:
     length_power: float = 1.0         # summary: concepts added per word ** this
     mmr: float = 0.3                  # summary: share of a sentence's gain lost to similarity
     publication_lead: int = 5         # timeline: lead sentences of a day's articles are candidates
+    memory_weight: float = 0.5        # timeline: per log(1 + days) a date is still named past memory_days
+    memory_days: int = 14             # timeline: a day's own news cycle; naming it later is recalling it
 
 
 @dataclass(frozen=True)
@@ -291,13 +293,19 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
 
     A date's score is the independent sources that name it on or after it (a date still
     to come, a plan or a deadline, is told but not counted), plus ``publication_weight``
-    per source published that day."""
+    per source published that day, plus ``memory_weight`` times the log of the days from
+    it to the last article that still names it, past ``memory_days`` (its own news
+    cycle): what is recalled months later (the start of a revolt, a resolution) mattered
+    more than the day's news nobody names again (Tran et al. 2013 and DATEWISE count
+    such later references). Background gets no such bonus: it is recalled as context
+    however little it weighs in the story."""
     found = units(sources, settings, dated_or_lead=settings.publication_lead, memo=memo)
     if not found:
         return []
     grans = set(granularities)
     named: dict[tuple[str, str], set[str]] = defaultdict(set)
     mentions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    remembered: dict[tuple[str, str], int] = defaultdict(int)   # days named past its news cycle
     for i, u in enumerate(found):
         for k in u.dates:
             if k[1] not in grans or not _inside(k, span):
@@ -306,6 +314,8 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
             if u.day is not None and _first_day(k) > u.day:
                 continue   # a date to come (a plan, a deadline) is told, not counted
             named[k] |= u.groups
+            if u.day is not None:
+                remembered[k] = max(remembered[k], u.day - _last_day(k) - settings.memory_days)
     published: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s in sources:
         d = _pub_day(s.article)
@@ -321,20 +331,25 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
             best = max(days, key=lambda d: (len(named.get(d, ())), len(published.get(d, ())), d[0]))
             named[best] |= named.pop(k, set())
             mentions[best] += mentions.pop(k)
+            remembered[best] = max(remembered[best], remembered.pop(k, 0))
     w = settings.publication_weight
+    first = min((d for s in sources if (d := _pub_start(s.article)) is not None), default=None)
+    if first is not None:
+        for k in [k for k in remembered if _last_day(k) < first - settings.background_days]:
+            del remembered[k]
 
     def voices(k: tuple[str, str]) -> int:
         return len(named.get(k, set()) | published.get(k, set()))
 
     def score(k: tuple[str, str]) -> tuple[float, int]:
-        return len(named.get(k, ())) + w * len(published.get(k, ())), len(mentions.get(k, ()))
+        memory = settings.memory_weight * math.log1p(remembered.get(k, 0))
+        return len(named.get(k, ())) + w * len(published.get(k, ())) + memory, len(mentions.get(k, ()))
 
     keys = sorted(set(mentions) | set(published), key=lambda k: (score(k), k[0]), reverse=True)
     if dates is None:   # those enough sources name, and at least a few
         keep = [k for k in keys if voices(k) >= settings.min_sources]
         dates = min(settings.max_dates, max(len(keep), settings.min_dates))
     chosen = keys[:dates]
-    first = min((d for s in sources if (d := _pub_start(s.article)) is not None), default=None)
     cands: dict[tuple[str, str], list[int]] = {}
     for k in chosen:
         cand = list(mentions.get(k, []))
