@@ -180,9 +180,7 @@ class Cluster:
     def _prune(self, keep_terms: int) -> None:
         """Keep the ``keep_terms`` heaviest terms once there are twice as many."""
         if len(self.terms) > keep_terms * 2:
-            # Counter.most_common(n) without its heap: for n near half the items, sorting
-            # is faster, and gives the same terms in the same order.
-            self.terms = Counter(dict(sorted(self.terms.items(), key=itemgetter(1), reverse=True)[:keep_terms]))
+            self.terms = Counter(dict(_heaviest(self.terms, keep_terms)))
 
     def _extend(self, day: int | None) -> None:
         """Widen the publication range to ``day``."""
@@ -354,7 +352,8 @@ class Clusterer:
                 v = cache.get(d)
                 if v is None:
                     v = new(d)
-                total += (x * v) ** 2
+                w = x * v
+                total += w * w
             c._norm = (self.n_articles, math.sqrt(total) or 1.0)
         return c._norm[1]
 
@@ -546,7 +545,7 @@ class Clusterer:
         middle = (c.first + c.last) // 2 if c.first is not None and c.last is not None else None
         return Features(
             id=c.id, language=c.langs.most_common(1)[0][0] if c.langs else "", vector=c.unit(),
-            terms=Counter({t: math.exp(w) for t, w in c.terms.most_common(60)}), entities=core,
+            terms=Counter({t: math.exp(w) for t, w in _heaviest(c.terms, 60)}), entities=core,
             days=frozenset(d for d, k in c.days.items() if k >= half),
             years=frozenset(y for y, k in c.years.items() if k >= half), day=middle)
 
@@ -1025,6 +1024,12 @@ def _average_link(sums: np.ndarray, counts: np.ndarray, link: float) -> list[int
         for a, o in zip(idx, owner):
             label[a] = int(idx[o])
     return label
+
+
+def _heaviest(terms: Counter[str], n: int) -> list[tuple[str, float]]:
+    """``terms.most_common(n)`` without its heap: a sort in C is faster for a few hundred
+    terms, and gives the same terms in the same order."""
+    return sorted(terms.items(), key=itemgetter(1), reverse=True)[:n]
 
 
 def _checkpoint(n: int) -> bool:
