@@ -129,9 +129,12 @@ class Cluster:
         self._prune(keep_terms)
         self.langs[f.language] += 1
         self.entities.update(f.entities.keys())
-        self.days.update(f.days)
-        self.years.update(f.years)
-        self.dates.update(f.dates)
+        if f.days:   # often none: Counter.update's own checks cost more than it does then
+            self.days.update(f.days)
+        if f.years:
+            self.years.update(f.years)
+        if f.dates:
+            self.dates.update(f.dates)
         self._extend(f.day)
         if f.copy_group:
             self.copies.add(f.copy_group)
