@@ -7,7 +7,6 @@ turns stored events and stories into :class:`~filrouge.article.Story` records.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import numpy as np
 
 from ..article import Article, Event, Story
 from .cluster import Assignment, Cluster, Clusterer, ClusterSettings
-from .features import MODEL, NUMBER, Features, embed, features, salience
+from .features import MODEL, NUMBER, Features, embed, features, idf, salience
 
 __all__ = ["Assignment", "ClusterSettings", "StoryIndex", "describe", "stream_order"]
 
@@ -284,7 +283,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
             articles=tuple(a for a, _, _ in arts), story=e.parent, date_source=source, languages=tuple(langs)))
     key_entities: dict[str, list[str]] = {}
     for s in stories:
-        weight = {k: n * (math.log((n_articles + 1) / (entity_df.get(k, 0) + 1)) + 1)
+        weight = {k: n * idf(entity_df.get(k, 0), n_articles)
                   for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
         key_entities[s.id] = [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
     names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}

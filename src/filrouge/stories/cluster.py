@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import DIM, Features
+from .features import DIM, Features, idf, idf_array
 
 # 1 + log(count) for the counts a term has in one article (the table: this is hot).
 _SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
@@ -327,7 +327,7 @@ class Clusterer:
         return self._idf_cache
 
     def _idf_new(self, df: int) -> float:
-        v = self._idf_cache[df] = math.log((self.n_articles + 1) / (df + 1)) + 1.0
+        v = self._idf_cache[df] = idf(df, self.n_articles)
         return v
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
@@ -714,7 +714,7 @@ class Clusterer:
 
         def idfs(keys: dict[str, int], counts: Counter[str]) -> np.ndarray:
             d = np.array([counts[k] for k in keys], dtype=np.float64)
-            return np.log((self.n_articles + 1) / (d + 1)) + 1.0
+            return idf_array(d, self.n_articles)
 
         tr, tc = np.array(t_rows, dtype=np.int64), np.array(t_cols, dtype=np.int64)
         t_vals = np.array(t_raw, dtype=np.float64) * idfs(vocab, df)[tc]

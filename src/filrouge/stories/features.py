@@ -8,6 +8,7 @@ its publication date.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,18 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d+\s?[-–]\s?\d+|\d{2,})(?![\w]|[.,]\d)")
 _DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
 NUMBER = "#"   # what a number's term starts with (no word does)
 
+
+
+def idf(df: int, n: int) -> float:
+    """The smoothed idf of a term found in ``df`` of ``n`` documents, ``log((n + 1) /
+    (df + 1)) + 1`` (a term in every document still weighs 1): every TF-IDF of filrouge
+    uses it (the clusterer, story labels, timelines), and :func:`idf_array` for arrays."""
+    return math.log((n + 1) / (df + 1)) + 1.0
+
+
+def idf_array(df: np.ndarray, n: int) -> np.ndarray:
+    """:func:`idf` of each document frequency in ``df``."""
+    return np.log((n + 1) / (df + 1)) + 1.0
 
 @dataclass
 class Features:

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..article import Article, Cited, PublishedDate, TimelineEntry
 from ..entities.names import fold_text as fold
-from ..stories.features import _stop, stem
+from ..stories.features import _stop, idf, stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_LETTER = re.compile(r"[\W\d_]+", re.UNICODE)
@@ -232,7 +232,7 @@ def _idf(seen: Counter[str], n: int, background: Background | None) -> dict[str,
     df = seen
     if background is not None and background.documents:
         n, df = background.documents, Counter(background.lookup(list(seen)))
-    return {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in seen}
+    return {t: idf(df[t], n) for t in seen}
 
 
 def matrix(found: Sequence[Unit], background: Background | None = None, shared: bool = False) -> np.ndarray:
