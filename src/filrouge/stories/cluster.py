@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter, mul
@@ -67,12 +68,8 @@ class Level:
     max_apart: float = 7.0      # days: dated articles further from the cluster's dates never join it
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
 
-    def combine(self, x: dict[str, float]) -> float:
-        return self.combine_values(tuple(x[k] for k in SIGNALS))
-
-    def combine_values(self, values: tuple[float, ...]) -> float:
-        """:meth:`combine` of the signals' values in the order of :data:`SIGNALS` (the
-        same sum, in the same order)."""
+    def combine(self, values: tuple[float, ...]) -> float:
+        """The log-odds of the signals' values, given in the order of :data:`SIGNALS`."""
         return self.bias + sum(map(mul, self.weights, values))
 
     @cached_property
@@ -330,6 +327,17 @@ class Clusterer:
         v = self._idf_cache[df] = idf(df, self.n_articles)
         return v
 
+    def _term_idfs(self, terms: Iterable[str]) -> list[float]:
+        """The idf of each term, in order: :meth:`idf` over a term list, the cache read
+        directly (the hottest loop of assignment: the query and the clusters' norms)."""
+        df, cache, new = self.term_df.get, self._idfs().get, self._idf_new
+        out = []
+        for t in terms:
+            d = df(t, 0)
+            v = cache(d)
+            out.append(v if v is not None else new(d))
+        return out
+
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
         try:
@@ -347,14 +355,8 @@ class Clusterer:
 
     def _term_norm(self, c: Cluster) -> float:
         if self._stale(c._norm):
-            # The hottest loop of assignment: the idf cache is read directly.
-            df, cache, new = self.term_df, self._idfs(), self._idf_new
             total = 0.0
-            for t, x in c.terms.items():
-                d = df[t]
-                v = cache.get(d)
-                if v is None:
-                    v = new(d)
+            for x, v in zip(c.terms.values(), self._term_idfs(c.terms)):
                 w = x * v
                 total += w * w
             c._norm = (self.n_articles, math.sqrt(total) or 1.0)
@@ -366,7 +368,7 @@ class Clusterer:
         apart = _apart(f.day, f.day, c.first, c.last)
         if apart is not None and apart > level.max_apart:
             return -math.inf  # another happening, however alike
-        return level.combine_values(self._values(f, q, c, level.horizon, apart))
+        return level.combine(self._values(f, q, c, level.horizon, apart))
 
     def signals(self, f: Features, q: Query, c: Cluster, horizon: float) -> dict[str, float]:
         """The signals by name (what the tuner fits the weights on)."""
@@ -422,19 +424,11 @@ class Clusterer:
     def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:
         """The article's side of the score, computed once: unit TF-IDF weights (times the
         idf again, for the dot product with a cluster's raw weights) and entity weights."""
-        df, cache, new = self.term_df.get, self._idfs().get, self._idf_new
         tw = weights if weights is not None else self._term_weights(f.terms)
-        idfs = {}
-        w = {}
-        for t, x in tw.items():
-            d = df(t, 0)
-            v = cache(d)
-            if v is None:
-                v = new(d)
-            idfs[t] = v
-            w[t] = x * v
-        norm = math.sqrt(sum([x * x for x in w.values()])) or 1.0
-        terms = {t: x / norm * idfs[t] for t, x in w.items()}
+        idfs = self._term_idfs(tw)
+        w = [x * v for x, v in zip(tw.values(), idfs)]
+        norm = math.sqrt(sum([x * x for x in w])) or 1.0
+        terms = {t: x / norm * v for t, x, v in zip(tw, w, idfs)}
         ents = {e: sal * self.idf(self.entity_df[e]) for e, sal in f.entities.items()}
         return Query(terms, ents, sum(ents.values()) or 1.0)
 

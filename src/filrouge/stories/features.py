@@ -31,7 +31,6 @@ _DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d)-(\d\d)$")
 NUMBER = "#"   # what a number's term starts with (no word does)
 
 
-
 def idf(df: int, n: int) -> float:
     """The smoothed idf of a term found in ``df`` of ``n`` documents, ``log((n + 1) /
     (df + 1)) + 1`` (a term in every document still weighs 1): every TF-IDF of filrouge
@@ -42,6 +41,7 @@ def idf(df: int, n: int) -> float:
 def idf_array(df: np.ndarray, n: int) -> np.ndarray:
     """:func:`idf` of each document frequency in ``df``."""
     return np.log((n + 1) / (df + 1)) + 1.0
+
 
 @dataclass
 class Features:

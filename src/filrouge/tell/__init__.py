@@ -244,13 +244,13 @@ def matrix(found: Sequence[Unit], background: Background | None = None, shared: 
     for u in found:
         seen.update(u.terms.keys())
     vocab = {t: i for i, t in enumerate(t for t, k in seen.items() if k >= 2 or not shared)}
-    idf = _idf(seen, len(found), background)
+    idf_of = _idf(seen, len(found), background)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
     norms = np.zeros(len(found), dtype=np.float32)
     for r, u in enumerate(found):
-        weights = [(t, (1 + math.log(c)) * idf[t]) for t, c in u.terms.items()]
+        weights = [(t, (1 + math.log(c)) * idf_of[t]) for t, c in u.terms.items()]
         norms[r] = math.sqrt(sum(w * w for _, w in weights)) or 1.0
         for t, w in weights:
             j = vocab.get(t)
@@ -413,12 +413,12 @@ def _closeness_to_story(rows: Sequence[Unit], found: Sequence[Unit], background:
     df: Counter[str] = Counter()
     for u in found:
         df.update(u.terms.keys())
-    idf = _idf(df, len(found), background)
-    centre = {t: c * idf[t] for t, c in df.items()}
+    idf_of = _idf(df, len(found), background)
+    centre = {t: c * idf_of[t] for t, c in df.items()}
     norm = math.sqrt(sum(v * v for v in centre.values())) or 1.0
     out = np.zeros(len(rows))
     for r, u in enumerate(rows):
-        w = {t: (1 + math.log(c)) * idf[t] for t, c in u.terms.items()}
+        w = {t: (1 + math.log(c)) * idf_of[t] for t, c in u.terms.items()}
         un = math.sqrt(sum(v * v for v in w.values())) or 1.0
         out[r] = sum(v * centre[t] for t, v in w.items()) / (un * norm)
     return out
