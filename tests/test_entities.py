@@ -9,12 +9,20 @@ import pytest
 
 from filrouge.article import Article, Entity, RawArticle
 from filrouge.entities import extract_entities
-from filrouge.entities.names import deletions, fold, key, near
+from filrouge.entities.names import deletions, fold, key, near, unaccent
 from filrouge.entities.ner import Span
 from filrouge.pipeline import process
 from filrouge.settings import Settings
 
 from .conftest import REPO, cli_json, run_cli
+
+
+def test_unaccent_drops_every_combining_mark_latin_or_not():
+    # Latin accents by the fast path; marks of other scripts (Arabic, Cyrillic stress, kana
+    # voicing) by the pattern built for the text; letters without marks are kept.
+    assert unaccent("Choïgou, Sergueï, Ñandú, Ærø") == "Choigou, Serguei, Nandu, Ærø"
+    assert unaccent("ذَهَبَ мо́сква が") == "ذهب москва か"
+    assert unaccent("plain ascii") == "plain ascii"
 
 
 # ---------------------------------------------------------------------------- name keys

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from ..article import Article, Entity, Mention
 from ..store import Store
 from .local import name_key, name_words
-from .names import NEAR_MIN, alias_table, deletions, key, near_probes, slug
+from .names import NEAR_MIN, alias_ids, alias_table, deletions, key, near_probes, slug
 
 Key = tuple[str, str, str]
 
@@ -41,6 +41,7 @@ class EntityIndex:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._merges = 0  # merges made while filing the current article
 
     def add(self, article: Article) -> dict[int, str]:
         """File an article's mentions and quotations under canonical entities (replacing what
@@ -49,10 +50,12 @@ class EntityIndex:
 
         mapping: dict[int, str] = {}
         with self.store.transaction():
+            self._merges = 0
             for local, (etype, names) in _local_entities(article.mentions).items():
                 mapping[local] = self._resolve(etype, names)
             # A merge made while resolving a later local entity may have moved an earlier one.
-            mapping = {k: self.store.entity_resolve(v) or v for k, v in mapping.items()}
+            if self._merges:
+                mapping = {k: self.store.entity_resolve(v) or v for k, v in mapping.items()}
             self.store.entity_put_article(
                 article.id, EXTRACTION_VERSION,
                 [(m, mapping[m.local]) for m in article.mentions],
@@ -127,7 +130,7 @@ class EntityIndex:
             return None
         if len(hits) == 1:
             return hits[0]
-        table_ids = {e.id for e in alias_table().values()}
+        table_ids = alias_ids()
         counts = self.store.entity_mention_counts(hits)
         seq = self.store.entity_seq(hits)
         return min(hits, key=lambda e: (e not in table_ids, -counts.get(e, 0), seq.get(e, 0)))
@@ -162,11 +165,12 @@ class EntityIndex:
             found = self.store.entity_find((k, etype, "name") for k in keys)
             merge.update(e for es in found.values() for e in es if e != eid)
         self.store.entity_add_keys(eid, new_keys)
-        table_ids = {e.id for e in alias_table().values()}
+        table_ids = alias_ids()
         for other in merge:
             if other in table_ids and eid not in table_ids:
                 continue  # never fold a table entity into another
             self.store.entity_merge(other, eid)
+            self._merges += 1
 
     def _short_only(self, entity: str) -> bool:
         """Whether a person is known by a surname alone (no full name: no first/last parts)."""

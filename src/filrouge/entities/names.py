@@ -37,13 +37,22 @@ _SPLIT = re.compile(r"[\s\-‐‑–—'’`´.]+")
 NEAR_MIN = 6
 
 
-def unaccent(text: str) -> str:
-    """Accents off: ``Choïgou`` → ``Choigou`` (compatibility decomposition, marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 _LATIN_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def unaccent(text: str) -> str:
+    """Accents off: ``Choïgou`` → ``Choigou`` (compatibility decomposition, every combining
+    mark dropped: the Latin ones by a regex, any other the text holds by one built for it)."""
+    decomposed = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if decomposed.isascii():
+        return decomposed
+    marks = "".join(sorted(c for c in set(decomposed) if unicodedata.combining(c)))
+    return _marks_pattern(marks).sub("", decomposed) if marks else decomposed
+
+
+@lru_cache(maxsize=256)
+def _marks_pattern(marks: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in marks) + "]")
 
 
 def fold_text(text: str) -> str:
@@ -223,3 +232,9 @@ def alias_table() -> dict[str, Alias]:
             for n in names:
                 out[key(n)] = entry
     return out
+
+
+@cache
+def alias_ids() -> frozenset[str]:
+    """The ids of the alias table's entities."""
+    return frozenset(e.id for e in alias_table().values())

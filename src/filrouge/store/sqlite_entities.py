@@ -54,14 +54,12 @@ class SQLiteEntities(SQLiteCopies):
             return eid
 
     def entity_add_keys(self, entity: str, keys: Iterable[KeyRow]) -> None:
-        rows = {(*k, entity) for k in keys}
+        rows = sorted({(*k, entity) for k in keys})
         if not rows:
             return
         with self.transaction():
-            known = {(*r, entity) for r in self.db.execute(
-                "SELECT key, type, kind FROM entity_keys WHERE entity = ?", (entity,))}
             self.db.executemany("INSERT OR IGNORE INTO entity_keys (key, type, kind, entity) VALUES (?, ?, ?, ?)",
-                                sorted(rows - known))
+                                rows)
 
     def entity_merge(self, old: str, new: str) -> None:
         """Fold entity ``old`` into ``new``: its mentions, quotations and keys move; its id
