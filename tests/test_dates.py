@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from filrouge.dates import date_article, infer_published, tag_dates
+from filrouge.dates import Tagger, date_article, infer_published, tag_dates
 from filrouge.dates.calendar import Ref
 from filrouge.dates.grammar import mandatory_tables
 from filrouge.dates.timeml import evaluate, read_tml
@@ -129,3 +129,15 @@ def test_cli_dates_json():
     assert [(d["text"], d["type"], d["value"], d["granularity"]) for d in out] == [
         ("hier soir", "TIME", "2023-11-04TEV", "daypart"), ("mi-octobre", "DATE", "2023-10-MID", "month")]
     assert all(isinstance(d["start"], int) and isinstance(d["end"], int) for d in out)
+
+
+def test_dates_tagging_a_text_again_against_another_date_gives_what_a_fresh_tagger_gives():
+    # An undated article is tagged twice (to infer its date, then against it): the second
+    # pass reuses the first one's matches and must resolve them anew.
+    text = "Mardi, il a rencontré Kim. Le 13 septembre, ils se sont vus. Il reviendra en octobre."
+    reused = Tagger("fr")
+    first = reused.tag(text, None)
+    again = reused.tag(text, "2023-09-14")
+    assert again == Tagger("fr").tag(text, "2023-09-14")
+    assert first == Tagger("fr").tag(text, None) and again != first
+    assert reused.tag(text + " Hier.", "2023-09-14") == Tagger("fr").tag(text + " Hier.", "2023-09-14")

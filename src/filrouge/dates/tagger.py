@@ -86,6 +86,9 @@ class Tagger:
     def __init__(self, language: str) -> None:
         self.g: Grammar = grammar(language)
         self.language = language
+        # The last text's matches and tense clues, which do not depend on the reference
+        # date: an undated article is tagged twice, to infer its date and then against it.
+        self._last: tuple[str, list[_Match], dict[tuple[int, int], list[tuple[int, int, str]]]] | None = None
 
     # -- 1. matching and parsing ------------------------------------------------------------
     def _parse(self, text: str, m: re.Match[str], rule: Rule) -> _Match | None:
@@ -273,7 +276,12 @@ class Tagger:
         """The date mentions of ``text``, resolved against ``ref`` (a date string or Ref)."""
         if isinstance(ref, str) or ref is None:
             ref = Ref.parse(ref) if ref else None
-        kept = self._select(self._candidates(text))
+        last = self._last
+        if last is not None and last[0] == text:
+            _, kept, clues = last
+        else:
+            kept, clues = self._select(self._candidates(text)), {}
+            self._last = (text, kept, clues)
         if not kept:
             return []
         if sentences is None:
@@ -281,14 +289,13 @@ class Tagger:
         ctx = _Context(ref=ref, anchor=ref if ref and ref.day else None, tense=None)
         out: list[DateMention] = []
         si = 0
-        clues: dict[int, list[tuple[int, int, str]]] = {}
         for c in kept:
             while si < len(sentences) - 1 and sentences[si][1] <= c.start:
                 si += 1
             s0, s1 = sentences[si] if sentences else (0, len(text))
-            if si not in clues:
-                clues[si] = self._clues(text[s0:s1])
-            ctx.tense = self._tense_at(clues[si], s0, (c.start, c.end))
+            if (s0, s1) not in clues:
+                clues[s0, s1] = self._clues(text[s0:s1])
+            ctx.tense = self._tense_at(clues[s0, s1], s0, (c.start, c.end))
             handler: Callable[[_Match, _Context], Any] = getattr(self, "_r_" + c.rule.kind)
             results = handler(c, ctx)
             if results is None:
