@@ -310,33 +310,34 @@ class Clusterer:
         self.moved: dict[str, str] = {}                 # article → event, changed by consolidate
         self.pending: set[str] = set()                  # events joined since the last consolidate
         self.pending_articles = 0                       # and the articles that joined them
-        self._idf_n = -1
-        self._idf_cache: dict[int, float] = {}
+        self._logs: list[float] = [0.0]   # log(df + 1) for df = 0, 1, ...: idf(df) = log(n + 1) + 1 - log(df + 1)
+        self._idf_n, self._idf_base = -1, 0.0   # the article count, and log(n + 1) + 1
 
     # ---------------------------------------------------------------- signals
     def idf(self, df: int) -> float:
-        return self._idfs().get(df) or self._idf_new(df)
+        base, logs = self._idf_table()
+        return base - (logs[df] if df < len(logs) else math.log(df + 1))
 
-    def _idfs(self) -> dict[int, float]:
-        """The idf of each document frequency seen, for the current number of articles."""
-        if self._idf_n != self.n_articles:
-            self._idf_n, self._idf_cache = self.n_articles, {}
-        return self._idf_cache
-
-    def _idf_new(self, df: int) -> float:
-        v = self._idf_cache[df] = idf(df, self.n_articles)
-        return v
+    def _idf_table(self) -> tuple[float, list[float]]:
+        """``log(n + 1) + 1`` for the current number of articles, and the table of ``log(df
+        + 1)``: :func:`features.idf` as a subtraction and a list lookup."""
+        n = self.n_articles
+        if n != self._idf_n:
+            logs = self._logs
+            while len(logs) <= n:
+                logs.append(math.log(len(logs) + 1))
+            self._idf_n, self._idf_base = n, math.log(n + 1) + 1.0
+        return self._idf_base, self._logs
 
     def _term_idfs(self, terms: Iterable[str]) -> list[float]:
-        """The idf of each term, in order: :meth:`idf` over a term list, the cache read
-        directly (the hottest loop of assignment: the query and the clusters' norms)."""
-        df, cache, new = self.term_df.get, self._idfs().get, self._idf_new
-        out = []
-        for t in terms:
-            d = df(t, 0)
-            v = cache(d)
-            out.append(v if v is not None else new(d))
-        return out
+        """The idf of each term, in order: :meth:`idf` over a term list (the hottest loop of
+        assignment: the query and the clusters' norms)."""
+        base, logs = self._idf_table()
+        df = self.term_df.get
+        try:
+            return [base - logs[df(t, 0)] for t in terms]
+        except IndexError:   # a document frequency above the article count (not expected)
+            return [base - math.log(df(t, 0) + 1) for t in terms]
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""

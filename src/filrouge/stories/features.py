@@ -35,13 +35,15 @@ NUMBER = "#"   # what a number's term starts with (no word does)
 def idf(df: int, n: int) -> float:
     """The smoothed idf of a term found in ``df`` of ``n`` documents, ``log((n + 1) /
     (df + 1)) + 1`` (a term in every document still weighs 1): every TF-IDF of filrouge
-    uses it (the clusterer, story labels, timelines), and :func:`idf_array` for arrays."""
-    return math.log((n + 1) / (df + 1)) + 1.0
+    uses it (the clusterer, story labels, timelines), and :func:`idf_array` for arrays.
+    Computed as ``(log(n + 1) + 1) - log(df + 1)``, so that the clusterer can keep a table
+    of ``log(df + 1)`` and give the same values."""
+    return (math.log(n + 1) + 1.0) - math.log(df + 1)
 
 
 def idf_array(df: np.ndarray, n: int) -> np.ndarray:
     """:func:`idf` of each document frequency in ``df``."""
-    return np.log((n + 1) / (df + 1)) + 1.0
+    return (math.log(n + 1) + 1.0) - np.log(df + 1)
 
 
 @dataclass
