@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import DIM, Features, idf, idf_array
+from .features import DIM, Features, idf_array
 
 # 1 + log(count) for the counts a term has in one article (the table: this is hot).
 _SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
