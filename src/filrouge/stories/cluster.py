@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import DIM, Features, idf_array
+from .features import DIM, Features, idf, idf_array
 
 # 1 + log(count) for the counts a term has in one article (the table: this is hot).
 _SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
@@ -310,23 +310,23 @@ class Clusterer:
         self.moved: dict[str, str] = {}                 # article → event, changed by consolidate
         self.pending: set[str] = set()                  # events joined since the last consolidate
         self.pending_articles = 0                       # and the articles that joined them
-        self._logs: list[float] = [0.0]   # log(df + 1) for df = 0, 1, ...: idf(df) = log(n + 1) + 1 - log(df + 1)
-        self._idf_n, self._idf_base = -1, 0.0   # the article count, and log(n + 1) + 1
+        self._logs: list[float] = [0.0]   # log(df + 1) for df = 0, 1, ...: idf(df) = idf(0) - log(df + 1)
+        self._idf_n, self._idf_base = -1, 0.0   # the article count, and idf(0) for it
 
     # ---------------------------------------------------------------- signals
     def idf(self, df: int) -> float:
-        base, logs = self._idf_table()
-        return base - (logs[df] if df < len(logs) else math.log(df + 1))
+        return idf(df, self.n_articles)
 
     def _idf_table(self) -> tuple[float, list[float]]:
-        """``log(n + 1) + 1`` for the current number of articles, and the table of ``log(df
-        + 1)``: :func:`features.idf` as a subtraction and a list lookup."""
+        """``idf(0)`` (``log(n + 1) + 1``) for the current number of articles, and the table
+        of ``log(df + 1)``: :func:`features.idf` as a subtraction and a list lookup, with
+        the same values."""
         n = self.n_articles
         if n != self._idf_n:
             logs = self._logs
             while len(logs) <= n:
                 logs.append(math.log(len(logs) + 1))
-            self._idf_n, self._idf_base = n, math.log(n + 1) + 1.0
+            self._idf_n, self._idf_base = n, idf(0, n)
         return self._idf_base, self._logs
 
     def _term_idfs(self, terms: Iterable[str]) -> list[float]:
@@ -337,7 +337,7 @@ class Clusterer:
         try:
             return [base - logs[df(t, 0)] for t in terms]
         except IndexError:   # a document frequency above the article count (not expected)
-            return [base - math.log(df(t, 0) + 1) for t in terms]
+            return [self.idf(df(t, 0)) for t in terms]
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""

