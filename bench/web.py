@@ -31,7 +31,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
+import httpx2
 import numpy as np
 
 import filrouge
@@ -100,7 +100,7 @@ def load(url: str, paths: list[str], seconds: float, clients: int) -> tuple[list
         # A new connection for each request, as many browsers make: the server processes
         # each take their share (kept-alive connections stay with the process that took them).
         rnd = random.Random(k)
-        with httpx.Client(base_url=url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as c:
+        with httpx2.Client(base_url=url, timeout=30, limits=httpx2.Limits(max_keepalive_connections=0)) as c:
             while time.perf_counter() < stop:
                 p = rnd.choice(paths)
                 t = time.perf_counter()
@@ -156,19 +156,19 @@ def main() -> int:
         deadline = time.time() + 120
         while True:
             try:
-                if httpx.get(url + "/api/stories?limit=1", timeout=60).status_code == 200:
+                if httpx2.get(url + "/api/stories?limit=1", timeout=60).status_code == 200:
                     break
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 pass
             if time.time() > deadline or proc.poll() is not None:
                 print("the server did not start", file=sys.stderr)
                 return 1
             time.sleep(0.5)
-        httpx.get(url + "/api/search", params={"q": "warm up"}, timeout=120)   # loads the vectors once
+        httpx2.get(url + "/api/search", params={"q": "warm up"}, timeout=120)   # loads the vectors once
         rnd = random.Random(1)
         story_paths = [f"/stories/{s}" for s in rnd.sample(stories, min(len(stories), 5000))]
-        search_paths = [str(httpx.URL("/api/search", params={"q": q})) for q in queries]
-        page_paths = [str(httpx.URL("/search", params={"q": q})) for q in queries]
+        search_paths = [str(httpx2.URL("/api/search", params={"q": q})) for q in queries]
+        page_paths = [str(httpx2.URL("/search", params={"q": q})) for q in queries]
         results = []
         t, errors = load(url, story_paths, args.seconds, args.clients)
         seen: set[str] = set()

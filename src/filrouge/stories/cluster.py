@@ -315,7 +315,10 @@ class Clusterer:
 
     # ---------------------------------------------------------------- signals
     def idf(self, df: int) -> float:
-        return idf(df, self.n_articles)
+        """:func:`features.idf` for the current number of articles, from the table of
+        :meth:`_idf_table` (the same value: entities' idfs are taken for every article)."""
+        base, logs = self._idf_table()
+        return base - logs[df] if 0 <= df < len(logs) else idf(df, self.n_articles)
 
     def _idf_table(self) -> tuple[float, list[float]]:
         """``idf(0)`` (``log(n + 1) + 1``) for the current number of articles, and the table
@@ -337,7 +340,7 @@ class Clusterer:
         try:
             return [base - logs[df(t, 0)] for t in terms]
         except IndexError:   # a document frequency above the article count (not expected)
-            return [self.idf(df(t, 0)) for t in terms]
+            return [idf(df(t, 0), self.n_articles) for t in terms]
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
