@@ -73,6 +73,34 @@ def test_formats_jsonl_fields(tmp_path, db_path):
     assert "3 unchanged" in proc.stdout
 
 
+def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db_path):
+    text = "Le conseil municipal a voté mardi soir le budget de la ville, après trois heures de débat."
+    f = write_jsonl(tmp_path / "u.jsonl", [
+        {"id": "u1", "title": "Budget voté", "text": text, "language": "fr",
+         "url": "https://www.example.org/politique/2021/mar/10/budget-vote"},
+        {"id": "u2", "title": "Budget voté", "text": "Un autre texte. " + text, "language": "fr",
+         "url": "https://example.org/actu/budget-vote-20210311?ref=2019-01-01"},
+        {"id": "u3", "title": "Budget voté", "text": "Encore un texte. " + text, "language": "fr",
+         "url": "https://example.org/2021/03/budget-vote.html"},
+        # A field's date is the article's own: the URL does not override it.
+        {"id": "u4", "title": "Budget voté", "text": "Texte daté. " + text, "language": "fr",
+         "published": "2021-03-12", "url": "https://example.org/2020/01/02/budget"},
+        # Digits that are not a date (an id, a host, a date still to come) date nothing.
+        {"id": "u5", "title": "Budget voté", "text": "Texte sans date. " + text, "language": "fr",
+         "url": "https://2021.example.org/article/10473630/2099/01/01"},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    assert arts["u1"]["published"] == {"value": "2021-03-10", "granularity": "day", "source": "url"}
+    assert arts["u2"]["published"] == {"value": "2021-03-11", "granularity": "day", "source": "url"}
+    assert arts["u3"]["published"] == {"value": "2021-03", "granularity": "month", "source": "url"}
+    assert arts["u4"]["published"]["source"] == "field"
+    assert arts["u5"]["published"] is None or arts["u5"]["published"]["source"] != "url"
+    # "mardi" is resolved against the day the URL gives (a Wednesday): the day before.
+    dated = cli_json("show", "u1", db=db_path)
+    assert any(d["value"].startswith("2021-03-09") for d in dated["dates"])
+
+
 def test_formats_json_list(tmp_path, db_path):
     f = tmp_path / "list.json"
     f.write_text('[{"id": "l1", "text": "Un premier article en JSON."}, {"id": "l2", "text": "Un second."}]')

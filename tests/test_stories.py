@@ -372,3 +372,20 @@ def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):
             event_of, story_of = _partition(fr)
         partitions.append((_groups(event_of), _groups(story_of)))
     assert partitions[0] == partitions[1]
+
+
+def test_stories_time_reads_a_url_day_but_not_a_url_month():
+    """A URL's day (/2013/05/03/) dates an article for the clusterer; a month folder
+    (/2013/05/) is where the site files it, not when it happened: no time signal."""
+    from datetime import date
+
+    from filrouge.article import Article, PublishedDate
+    from filrouge.stories.features import published_day
+
+    def art(p: PublishedDate | None) -> Article:
+        return Article(id="a", title="t", text="x", raw="x", language="en", published=p)
+
+    assert published_day(art(PublishedDate("2013-05-03", "day", "url"))) == date(2013, 5, 3).toordinal()
+    assert published_day(art(PublishedDate("2013-05", "month", "url"))) is None
+    assert published_day(art(PublishedDate("2013-05", "month", "field"))) == date(2013, 5, 15).toordinal()
+    assert published_day(art(PublishedDate("2013-05", "month", "text", inferred=True))) is None

@@ -15,6 +15,7 @@ from .copies.signature import signature
 from .dates import date_article
 from .entities import extract_entities
 from .errors import InputRejected
+from .ingest.pubdate import url_date
 from .language import detect_language
 from .settings import Settings
 from .stories.features import embed
@@ -50,7 +51,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         text=cleaned.text,
         raw=raw.raw,
         language=language,
-        published=raw.published or cleaned.published,
+        published=raw.published or cleaned.published or _from_url(raw.url),
         source=raw.source,
         url=raw.url,
         author=raw.author,
@@ -67,6 +68,12 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         encoding=raw.encoding,
     ))
     return article.evolve(minhash=signature(article.text).astype("<u4").tobytes())
+
+
+def _from_url(url: str | None) -> PublishedDate | None:
+    """The date a news URL files the article under (``/2013/05/03/``), if any."""
+    found = url_date(url)
+    return PublishedDate(found[0], found[1], "url") if found else None
 
 
 def redate(article: Article, copy_date: PublishedDate | None = None) -> Article:

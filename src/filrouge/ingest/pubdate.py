@@ -179,3 +179,47 @@ def agency_dateline(paragraph: str) -> tuple[str, str] | None:
     if not m:
         return None
     return parse_date(m.group("date"))
+
+
+# Dates in a URL's path, as news sites write them: /2013/05/03/, /2013/may/03/, /2013-05-03-,
+# _20130504, /2013/05/ (the month only). A part of the path is bounded by / - _ . or its end.
+_URL_SEP = r"(?:[/_.\-]|$)"
+_URL_DATES = (
+    re.compile(rf"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d){_URL_SEP}"),
+    re.compile(rf"/(?P<y>(?:19|20)\d\d)/(?P<mon>[^\W\d_]{{3,9}})/(?P<d>[0-3]?\d){_URL_SEP}"),
+    re.compile(rf"[/_\-](?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d){_URL_SEP}"),
+    re.compile(rf"[/_\-](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d){_URL_SEP}"),
+)
+_URL_MONTH = re.compile(rf"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d){_URL_SEP}")
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/]*", re.IGNORECASE)
+
+
+def url_date(url: str | None, today: date | None = None) -> tuple[str, str] | None:
+    """The publication date a URL's path carries, as ``(value, granularity)``: news sites
+    file articles under their day (or month). Only the path is read (not the host, not the
+    query), only real calendar dates count, and none after ``today``.
+
+    >>> url_date("http://articles.latimes.com/2013/may/03/local/la-me-lohan-rehab")
+    ('2013-05-03', 'day')
+    >>> url_date("https://example.org/news/lohan-rehab-20130504")
+    ('2013-05-04', 'day')
+    >>> url_date("https://example.org/2023/09/kim-poutine.html")
+    ('2023-09', 'month')
+    >>> url_date("https://www.example.com/news/10473630.print/") is None
+    True
+    """
+    if not url:
+        return None
+    path = _URL_HOST.sub("", url.strip()).split("?")[0].split("#")[0]
+    limit = today or date.today()
+    for rx in _URL_DATES:
+        for m in rx.finditer(path):
+            mon = int(m.group("m")) if "m" in rx.groupindex else _month(m.group("mon"))
+            y, d = int(m.group("y")), int(m.group("d"))
+            if mon and _valid(y, mon, d) and date(y, mon, d) <= limit:
+                return f"{y:04d}-{mon:02d}-{d:02d}", "day"
+    for m in _URL_MONTH.finditer(path):
+        y, mon = int(m.group("y")), int(m.group("m"))
+        if 1 <= mon <= 12 and (y, mon) <= (limit.year, limit.month):
+            return f"{y:04d}-{mon:02d}", "month"
+    return None

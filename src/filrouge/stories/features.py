@@ -201,10 +201,11 @@ def happening_dates(article: Article, before: int = 10, after: int = 1) -> tuple
 
 def published_day(article: Article) -> int | None:
     """The publication date as an ordinal, unless it was guessed from a date the text
-    happens to mention. A date known to the month only is placed on the day of that month
-    the text names most (the latest on a tie), else on the 15th."""
+    happens to mention, or a month a URL files it under (``/2013/05/``: a folder, not a
+    day). A date known to the month only is placed on the day of that month the text names
+    most (the latest on a tie), else on the 15th."""
     p = article.published
-    if p is None or p.source == "text":
+    if p is None or p.source == "text" or (p.source == "url" and p.granularity != "day"):
         return None
     try:
         if p.granularity == "day":
