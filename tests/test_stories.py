@@ -6,19 +6,21 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import filrouge
+from filrouge.article import Article, PublishedDate
 from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
 from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
 from filrouge.stories.evaluate import ami
-from filrouge.stories.features import Features, _model, embed_texts, terms_of
+from filrouge.stories.features import Features, _model, embed_texts, published_day, terms_of
 
 from .conftest import SAMPLE, cli_json, run_cli
 
@@ -377,11 +379,6 @@ def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):
 def test_stories_time_reads_a_url_day_but_not_a_url_month():
     """A URL's day (/2013/05/03/) dates an article for the clusterer; a month folder
     (/2013/05/) is where the site files it, not when it happened: no time signal."""
-    from datetime import date
-
-    from filrouge.article import Article, PublishedDate
-    from filrouge.stories.features import published_day
-
     def art(p: PublishedDate | None) -> Article:
         return Article(id="a", title="t", text="x", raw="x", language="en", published=p)
 

@@ -340,7 +340,7 @@ class Clusterer:
         try:
             return [base - logs[df(t, 0)] for t in terms]
         except IndexError:   # a document frequency above the article count (not expected)
-            return [idf(df(t, 0), self.n_articles) for t in terms]
+            return [self.idf(df(t, 0)) for t in terms]
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
