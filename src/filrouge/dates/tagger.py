@@ -27,6 +27,12 @@ _UNIT_GRANULARITY = {
     "S": "second", "MIN": "minute", "H": "hour", "D": "day", "W": "week", "M": "month",
     "Y": "year", "Q": "quarter", "HY": "half-year", "DE": "decade", "CE": "century", "WE": "week",
 }
+# A day or month named without a year, with no tense to tell, is taken in the twelve months
+# that run from this many months after the article's date back: news looks back far more
+# often than ahead, and a plan most often says so ("prévu le", a future tense). The nearest
+# date (six months either way) put a year's review (15 March, named on 22 December) and a
+# look back to the winter (11 February, named on 22 August) in the year to come.
+AHEAD_MONTHS = 2.0
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
 _BLOCK = re.compile(r"[^\n]+")
@@ -334,9 +340,9 @@ class Tagger:
         if direction == "future":
             return ref.year if key >= rkey else ref.year + 1
         diff = (month - ref.month) + ((day or 15) - (ref.day or 15)) / 31
-        if diff > 6:
+        if diff > AHEAD_MONTHS:
             return ref.year - 1
-        if diff < -6:
+        if diff < AHEAD_MONTHS - 12:
             return ref.year + 1
         return ref.year
 
