@@ -307,8 +307,10 @@ def test_stories_cli_json_shapes_and_story_detail(sample_db):
 
 
 def test_stories_cli_recluster_and_eval_smoke(eval_dir, tmp_path):
-    out = cli_json("eval", "clustering", str(eval_dir / "rpm2"), db=tmp_path / "unused.db")
+    out = cli_json("eval", "clustering", str(eval_dir / "rpm2"), db=tmp_path / "kept.db")
     assert out["articles"] == 200 and out["missing"] == 0
+    with filrouge.open(tmp_path / "kept.db") as fr:   # --db keeps the evaluation's database
+        assert len(fr.articles()) == 200
     assert out["story"]["f1"] >= 0.8 and out["event"]["f1"] >= 0.6, out
     db = tmp_path / "r.db"
     run_cli("ingest", str(SAMPLE / "wire.jsonl"), db=db, check=True)

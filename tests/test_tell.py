@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 from datetime import date
@@ -264,11 +265,17 @@ def test_tell_eval_commands_smoke(eval_dir, tmp_path):
     write_jsonl(tl_dir / "articles.jsonl", [a for a in arts if a["id"].startswith("yemen/")])
     write_jsonl(tl_dir / "gold.jsonl", [g for g in gold if g["story"] == "yemen"])
     shutil.copy(eval_dir / "ml-crisis-fr" / "timelines" / "yemen.txt", tl_dir / "timelines" / "yemen.txt")
-    out = cli_json("eval", "timeline", str(tl_dir), db=tmp_path / "unused.db")
+    kept = tmp_path / "kept.db"
+    out = cli_json("eval", "timeline", str(tl_dir), db=kept)
     assert set(out["stories"]) == {"yemen"}
     assert out["filrouge"]["date_f1"] > 0 and out["filrouge"]["ar1_f"] > 0
     assert out["baseline"]["date_f1"] >= 0
-    text = run_cli("eval", "timeline", str(tl_dir), db=tmp_path / "unused.db", check=True).stdout
+    # --db keeps the evaluation's database: the story's articles can be read again there.
+    with filrouge.open(kept) as fr:
+        assert len(fr.articles()) == out["stories"]["yemen"]["articles"] > 0
+    again = run_cli("eval", "timeline", str(tl_dir), db=kept)
+    assert again.returncode == 1 and "already exists" in again.stderr and str(kept) in again.stderr
+    text = run_cli("eval", "timeline", str(tl_dir), db=tmp_path / "second.db", check=True).stdout
     assert "Date F1" in text and "baseline" in text
 
     sm_dir = tmp_path / "rpm"
@@ -280,7 +287,9 @@ def test_tell_eval_commands_smoke(eval_dir, tmp_path):
     write_jsonl(sm_dir / "gold.jsonl", [g for g in gold if g["id"][:6] in keep])
     for p in (eval_dir / "rpm2" / "summaries").glob("T01_*.txt"):
         shutil.copy(p, sm_dir / "summaries" / p.name)
-    out = cli_json("eval", "summary", str(sm_dir), db=tmp_path / "unused2.db")
+    # FILROUGE_DB names the working database, which an evaluation leaves alone.
+    env = {**os.environ, "FILROUGE_DB": str(kept)}
+    out = json.loads(run_cli("eval", "summary", str(sm_dir), "--json", env=env, check=True).stdout)
     assert set(out["clusters"]) == keep
     for system in ("filrouge", "lead", "centroid"):
         assert 0 < out[system]["rouge_2"] < 1 and 0 < out[system]["rouge_1"] < 1

@@ -56,8 +56,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 
 
 class Context:
-    def __init__(self, db: str | None, config: str | None) -> None:
+    def __init__(self, db: str | None, config: str | None, db_given: bool = False) -> None:
         self.db = db
+        self.db_given = db_given   # --db on the command line (not FILROUGE_DB): eval keeps its store there
         self.config = config
         self._fr: Filrouge | None = None
         self.overrides: dict[str, Any] = {}
@@ -67,6 +68,11 @@ class Context:
             settings = Settings.load(self.config, self.overrides or None)
             self._fr = Filrouge(self.db, settings)
         return self._fr
+
+    def eval_db(self) -> str | None:
+        """Where an evaluation keeps its fresh database: the --db given on the command line
+        (FILROUGE_DB names the working database, not an evaluation's), else a temporary one."""
+        return self.db if self.db_given else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +84,7 @@ class Context:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """filrouge turns a pile or a stream of news articles into stories."""
-    ctx.obj = Context(db, config)
+    ctx.obj = Context(db, config, ctx.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE)
 
 
 @cli.command()
@@ -831,11 +837,12 @@ def eval_entities(gold: str, corpus: str | None, show_errors: bool, as_json: boo
 def eval_clustering(obj: Context, folder: str, seeds: tuple[int, ...], as_json: bool) -> None:
     """Ingest DIR/articles.jsonl into a fresh temporary database in stream order (publication
     date, file order when undated) and score its events and stories against DIR/gold.jsonl:
-    BCubed precision, recall, F1 and AMI."""
+    BCubed precision, recall, F1 and AMI. With --db, the stream-order run's database is
+    kept at PATH (which must not exist yet)."""
     from .stories.evaluate import evaluate
 
     settings = Settings.load(obj.config, obj.overrides or None)
-    r = evaluate(folder, settings)
+    r = evaluate(folder, settings, db=obj.eval_db())
     runs = [evaluate(folder, settings, seed=s) for s in seeds]
     if runs:
         r["shuffled"] = runs
@@ -865,11 +872,13 @@ def eval_timeline(obj: Context, folder: str, as_json: bool) -> None:
     """Ingest DIR/articles.jsonl into a fresh temporary database, build each gold story's
     timeline (as many dates as DIR/timelines/<story>.txt, as many sentences a date as its
     average) and score it with tilse's Date F1 and alignment ROUGE (AR-1, AR-2), beside a
-    baseline (the most-published days and their articles' first sentences)."""
+    baseline (the most-published days and their articles' first sentences). With --db, the
+    database is kept at PATH (which must not exist yet)."""
     from .tell.evaluate import evaluate_timelines
 
     settings = Settings.load(obj.config, obj.overrides or None)
-    r = evaluate_timelines(folder, settings, on_progress=None if as_json else lambda m: click.echo(m, err=True))
+    r = evaluate_timelines(folder, settings, db=obj.eval_db(),
+                           on_progress=None if as_json else lambda m: click.echo(m, err=True))
     if as_json:
         click.echo(to_json(r))
         return
@@ -893,11 +902,12 @@ def eval_timeline(obj: Context, folder: str, as_json: bool) -> None:
 def eval_summary(obj: Context, folder: str, words: int, as_json: bool) -> None:
     """Ingest DIR/articles.jsonl into a fresh temporary database, summarise each gold event
     that DIR/summaries/<event>_A<n>.txt describes in WORDS words, and score ROUGE-1/2/L F
-    against those human summaries, beside a lead and a centroid baseline."""
+    against those human summaries, beside a lead and a centroid baseline. With --db, the
+    database is kept at PATH (which must not exist yet)."""
     from .tell.evaluate import evaluate_summaries
 
     settings = Settings.load(obj.config, obj.overrides or None)
-    r = evaluate_summaries(folder, settings, words=words,
+    r = evaluate_summaries(folder, settings, db=obj.eval_db(), words=words,
                            on_progress=None if as_json else lambda m: click.echo(m, err=True))
     if as_json:
         click.echo(to_json(r))
