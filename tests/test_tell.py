@@ -215,6 +215,27 @@ def test_tell_a_date_still_named_weeks_later_outranks_a_busier_day_no_one_recall
         assert first.date == "2023-03-03", first
 
 
+def test_tell_a_date_named_as_a_start_does_not_tell_what_happened_that_day(tmp_path):
+    # Two later articles name 1 March as the start of an occupation still going on; they
+    # agree with each other, but only the first says what happened on the day.
+    records = [
+        {"id": "o1", "source": "Le Matin", "published": "2023-03-02", "title": "La place centrale occupée",
+         "text": "Le 1er mars, des milliers de manifestants ont occupé la place centrale de la capitale. "
+                 "La police a laissé faire."},
+        {"id": "r1", "source": "L'Hebdo", "published": "2023-04-10", "title": "Six semaines d'occupation",
+         "text": "Depuis le 1er mars, des milliers de manifestants occupent la place centrale de la capitale "
+                 "et réclament des élections. Les syndicats appellent à une nouvelle journée de grève."},
+        {"id": "r2", "source": "Le Soir", "published": "2023-04-20", "title": "La place tient toujours",
+         "text": "La place centrale de la capitale est occupée depuis le 1er mars par des manifestants qui "
+                 "réclament des élections. Le gouvernement refuse toujours de céder."},
+    ]
+    with filrouge.open(tmp_path / "s.db") as fr:
+        fr.ingest_records(records)
+        (entry,) = timeline(fr.sources([r["id"] for r in records]), fr.settings.tell, dates=1, sentences=1)
+        assert entry.date == "2023-03-01", entry
+        assert [c.sources for c in entry.sentences] == [("o1",)], entry
+
+
 # ---------------------------------------------------------------------- every story of the eval sets
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr", "ecbplus"])

@@ -10,7 +10,9 @@ are counted (dates, agreement).
 - :func:`timeline` picks the dates the articles say things happened on (resolved
   date mentions, weighted by independent sources, none for a date still to come; and
   publication days), then for each date the sentences nearest the centre of what is said
-  about that day and of the whole story, no two alike, page furniture left out.
+  about that day and of the whole story, no two alike, page furniture left out; a
+  sentence that names the day only as the start of what is still going on ("depuis le
+  15 février") tells it no better than a lead sentence of that day.
 - :func:`summarize` picks sentences by closeness to the centre of the articles, their
   place in their article, and agreement (how many independent sources say much the
   same), with maximal marginal relevance against redundancy, then orders them in time.
@@ -37,6 +39,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_LETTER = re.compile(r"[\W\d_]+", re.UNICODE)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# A date named as the start of what is still going on ("en proie depuis le 15 février à une
+# révolte"): the sentence tells what has been happening since, not what happened that day.
+_SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|the|el|dem|den)\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class Unit:
     groups: set[str]
     dates: list[tuple[str, str]]      # resolved mentions: (value, granularity)
     quotes: list[tuple[str, str | None]]
+    since: frozenset[tuple[str, str]] = frozenset()   # dates named only as a start ("depuis le …")
     order: int = 0                    # articles' time order, for sorting
     month: str | None = None          # that article's publication month (YYYY-MM)
     _terms: Counter[str] | None = None
@@ -116,20 +122,28 @@ def day_of(value: str | None) -> int | None:
         return None
 
 
-def _mention_keys(a: Article, start: int, end: int) -> list[tuple[str, str]]:
+def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str]], frozenset[tuple[str, str]]]:
+    """The days and months a sentence names, and those of them it names only as the start
+    of what is still going on ("depuis le 15 février")."""
     out = []
+    since = set()
+    plain = set()
     for m in a.dates:
         if not (start <= m.start < end) or m.type not in ("DATE", "TIME"):
             continue
         d = _DAY.match(m.value)
         if d and day_of(m.value) is not None:
-            out.append((m.value[:10], "day"))
+            k = (m.value[:10], "day")
         elif _MONTH.match(m.value) and 1 <= int(m.value[5:7]) <= 12:
-            out.append((m.value, "month"))
-    return list(dict.fromkeys(out))
+            k = (m.value, "month")
+        else:
+            continue
+        out.append(k)
+        (since if _SINCE.search(a.text[max(start, m.start - 16):m.start]) else plain).add(k)
+    return list(dict.fromkeys(out)), frozenset(since - plain)
 
 
-Sentence = tuple[str, str, list[tuple[str, str]], list[tuple[str, str | None]]] | None
+Sentence = tuple[str, str, list[tuple[str, str]], list[tuple[str, str | None]], frozenset[tuple[str, str]]] | None
 
 
 def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = None,
@@ -158,7 +172,7 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
             read = memo[(a.id, idx)]
             if read is None:
                 continue
-            text, key, dates, quotes = read
+            text, key, dates, quotes, since = read
             u = by_key.get(key)
             if u is not None:
                 if a.id not in u.sources:
@@ -169,7 +183,7 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
                 continue
             u = Unit(text=text, article=a.id, index=idx, day=day, sources=[a.id],
                      outlets=[a.source] if a.source else [], groups={src.group},
-                     dates=dates, quotes=quotes, order=rank, month=_pub_month(a))
+                     dates=dates, quotes=quotes, since=since, order=rank, month=_pub_month(a))
             by_key[key] = u
             found.append(u)
     return found
@@ -189,7 +203,8 @@ def _read(src: Source, s: int, e: int, settings: TellSettings) -> Sentence:
     if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
         return None  # a piece of a quotation the splitter cut: not a sentence to tell alone
     quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
-    return text, _norm_key(text), _mention_keys(a, s, e), quotes
+    dates, since = _mention_keys(a, s, e)
+    return text, _norm_key(text), dates, quotes, since
 
 
 def _own_date(a: Article) -> PublishedDate | None:
@@ -371,7 +386,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     for k in sorted(chosen):
         local = [where[i] for i in cands[k] if i in where]
         picked = _pick(x, local, sentences, told, settings,
-                       named_first={where[i] for i in mentions.get(k, []) if i in where},
+                       named_first={where[i] for i in mentions.get(k, []) if i in where and k not in found[i].since},
                        groups=[found[rows[j]].groups for j in local], topical=topical[local])
         told += picked
         if not picked:
