@@ -82,6 +82,9 @@ def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db
          "url": "https://example.org/actu/budget-vote-20210311?ref=2019-01-01"},
         {"id": "u3", "title": "Budget voté", "text": "Encore un texte. " + text, "language": "fr",
          "url": "https://example.org/2021/03/budget-vote.html"},
+        # A section between the year and the day (CNN's layout).
+        {"id": "u6", "title": "Budget voté", "text": "Un texte de plus. " + text, "language": "fr",
+         "url": "http://edition.example.com/2021/POLITIQUE/03/13/budget.vote/index.html"},
         # A field's date is the article's own: the URL does not override it.
         {"id": "u4", "title": "Budget voté", "text": "Texte daté. " + text, "language": "fr",
          "published": "2021-03-12", "url": "https://example.org/2020/01/02/budget"},
@@ -94,6 +97,7 @@ def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db
     assert arts["u1"]["published"] == {"value": "2021-03-10", "granularity": "day", "source": "url"}
     assert arts["u2"]["published"] == {"value": "2021-03-11", "granularity": "day", "source": "url"}
     assert arts["u3"]["published"] == {"value": "2021-03", "granularity": "month", "source": "url"}
+    assert arts["u6"]["published"] == {"value": "2021-03-13", "granularity": "day", "source": "url"}
     assert arts["u4"]["published"]["source"] == "field"
     assert arts["u5"]["published"] is None or arts["u5"]["published"]["source"] != "url"
     # "mardi" is resolved against the day the URL gives (a Wednesday): the day before.

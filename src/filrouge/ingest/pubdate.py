@@ -187,6 +187,8 @@ _URL_SEP = r"(?:[/_.\-]|$)"
 _URL_DATES = (
     re.compile(rf"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d){_URL_SEP}"),
     re.compile(rf"/(?P<y>(?:19|20)\d\d)/(?P<mon>[^\W\d_]{{3,9}})/(?P<d>[0-3]?\d){_URL_SEP}"),
+    # A section between the year and the day (CNN's /2009/POLITICS/03/03/).
+    re.compile(rf"/(?P<y>(?:19|20)\d\d)/[^\W\d_][\w\-]{{0,23}}/(?P<m>[01]\d)/(?P<d>[0-3]\d){_URL_SEP}"),
     re.compile(rf"[/_\-](?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d){_URL_SEP}"),
     re.compile(rf"[/_\-](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d){_URL_SEP}"),
 )
@@ -203,6 +205,8 @@ def url_date(url: str | None, today: date | None = None) -> tuple[str, str] | No
     ('2013-05-03', 'day')
     >>> url_date("https://example.org/news/lohan-rehab-20130504")
     ('2013-05-04', 'day')
+    >>> url_date("http://edition.cnn.com/2009/POLITICS/03/03/endangered.species.act/")
+    ('2009-03-03', 'day')
     >>> url_date("https://example.org/2023/09/kim-poutine.html")
     ('2023-09', 'month')
     >>> url_date("https://www.example.com/news/10473630.print/") is None
