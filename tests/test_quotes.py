@@ -47,9 +47,19 @@ def test_quotes_titles_in_quote_marks_are_not_quotations():
     q = _quotes("Le gazoduc « Force de Sibérie » alimente la Chine depuis 2019 selon les chiffres officiels.")
     assert q == []
 
+
 def test_quotes_a_platform_is_not_the_person_a_pronoun_stands_for():
     # The small model takes "Telegram" for a person; the alias table knows it is a platform.
     q = _quotes("« Nos liens se renforcent sur tous les plans », a indiqué M. Alexandre Kozlov vendredi, cité sur "
                 "le compte Telegram de son ministère. Lors de sa visite, il a affirmé que les deux pays "
                 "avaient parlé de commerce et de pêche.")
     assert ("les deux pays avaient parlé de commerce et de pêche", "Alexandre Kozlov", False) in q, q
+
+
+def test_quotes_a_pronoun_reaches_back_from_the_end_of_a_long_quotation():
+    # The previous quotation spans two sentences: the gap to the pronoun counts from its end.
+    q = _quotes("De son côté, Vladimir Poutine a parlé de coopération. « Nous respectons ces règles. Mais il y a "
+                "des choses dont nous pouvons parler », a-t-il affirmé à la télévision. Il a aussi évoqué "
+                "l'espace, après deux lancements manqués. « Voilà pourquoi nous sommes ici. Ils veulent des "
+                "satellites », a-t-il ajouté.")
+    assert [s for _, s, _ in q] == ["Vladimir Poutine", "Vladimir Poutine"], q

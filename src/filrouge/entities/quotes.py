@@ -330,7 +330,9 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
     last = f.last_person(r.open, f.inside)
     if last is not None and sent - f.sentence(last.start) <= 1:
         return last
-    if previous is not None and previous.speaker is not None and sent - previous.sentence <= MAX_GAP:
+    # Counted from where the previous quotation ends: a long one spans several sentences.
+    if previous is not None and previous.speaker is not None \
+            and sent - f.sentence(max(previous.start, previous.end - 1)) <= MAX_GAP:
         return _as_mention(f, previous)
     return last
 
