@@ -63,3 +63,20 @@ def test_quotes_a_pronoun_reaches_back_from_the_end_of_a_long_quotation():
                 "l'espace, après deux lancements manqués. « Voilà pourquoi nous sommes ici. Ils veulent des "
                 "satellites », a-t-il ajouté.")
     assert [s for _, s, _ in q] == ["Vladimir Poutine", "Vladimir Poutine"], q
+
+
+def test_quotes_an_organisation_and_a_role_in_it():
+    # "la présidente de la Banque" is the person just named; an organisation that speaks
+    # before a person is named in what it said keeps its words.
+    q = _quotes("Les taux baissent, a annoncé jeudi Christine Lagarde à Francfort. La présidente de la BCE "
+                "a toutefois prévenu qu'ils resteraient « élevés aussi longtemps que nécessaire ». "
+                "Le Kremlin a indiqué que Vladimir Poutine avait « pris connaissance avec intérêt » du texte.")
+    assert ("élevés aussi longtemps que nécessaire", "Christine Lagarde", True) in q, q
+    assert ("pris connaissance avec intérêt", "Kremlin", True) in q, q
+
+
+def test_quotes_a_capitalised_name_is_no_speech_verb():
+    # "State" is not the stem "stat": the speaker is the department its spokesperson speaks for.
+    q = _quotes('Vladimir Putin met Kim Jong Un on Wednesday. "Any arms deal with them breaks the resolutions '
+                'Russia itself voted for," a spokesperson for the US State Department said on Friday.', "en")
+    assert [s for _, s, _ in q] == ["US State Department"], q

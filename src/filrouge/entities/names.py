@@ -181,6 +181,8 @@ class Words:
     speech_verbs: tuple[str, ...] = ()
     source_words: tuple[str, ...] = ()
     that: tuple[str, ...] = ()
+    role_heads: tuple[str, ...] = ()
+    definite: tuple[str, ...] = ()
 
 
 @cache

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..article import Mention, Quote
-from .names import fold, words
+from .names import Words, fold, words
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
@@ -93,7 +93,10 @@ def _patterns(language: str | None) -> tuple[re.Pattern[str] | None, re.Pattern[
     """A language's speech verbs (by stem), source words ("selon") and, after a verb, the
     "que"/"that" of reported speech; built once per process."""
     lang = words(language)
-    verb = re.compile(r"(?<![\w])(?:" + _alternation(lang.speech_verbs) + r")[\w]*",
+    # A capitalised word is a speech verb only where a sentence starts: "the US State
+    # Department said" is not the stem "stat".
+    start = r"(?:(?<![\w])(?-i:(?=[^\W\d_A-ZÀ-ÖØ-Þ]))|^|(?<=[.!?…]\s)|(?<=\n))"
+    verb = re.compile(start + r"(?:" + _alternation(lang.speech_verbs) + r")[\w]*",
                       re.IGNORECASE) if lang.speech_verbs else None
     source = re.compile(r"(?<![\w])(?:" + _alternation(lang.source_words) + r")\s+",
                         re.IGNORECASE) if lang.source_words else None
@@ -114,6 +117,7 @@ class _Finder:
         self.verb, self.source, self.that = _patterns(language)
         self.pronouns = self.lang.pronouns
         self.descriptions = self._descriptions()
+        self.role = _role_pattern(self.lang)
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
 
     def sentence(self, offset: int) -> int:
@@ -153,10 +157,16 @@ class _Finder:
 
     def behind(self, named: Mention, lead: str, before: int) -> Mention:
         """An organisation named inside a description of a person is that person: "la
-        présidente de la BCE" is Christine Lagarde when the text described her so."""
+        présidente de la BCE" is Christine Lagarde when the text described her so, before
+        naming the organisation ("Le Kremlin a indiqué que V. Poutine…" is the Kremlin's)."""
         if named.type != "ORG":
             return named
-        person = self.described(lead + " " + named.text, before)
+        person = self.described(lead + " " + named.text, min(before, named.start))
+        if person is None and self.role is not None and self.role.search(lead):
+            # "la présidente de la BCE": the person named in this sentence or the one before.
+            last = self.last_person(named.start, self.inside)
+            if last is not None and self.sentence(named.start) - self.sentence(last.start) <= 1:
+                person = last
         return person if person is not None else named
 
     def described(self, phrase: str, before: int) -> Mention | None:
@@ -218,7 +228,7 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     nxt = min([a for a, _ in inside if a >= r.close] + [se])
     tail = text[r.close:nxt]
     vm = f.verb.search(tail, 0, 80) if f.verb is not None else None
-    if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 6:
+    if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 8:
         if _INVERTED.search(tail, 0, vm.end() + 8):
             return _pronoun(f, r, previous), "pronoun"
         named = _prefer_person(f.speakers(r.close, r.close + vm.start(), inside))
@@ -275,6 +285,18 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
 
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
+
+
+def _role_pattern(lang: Words) -> re.Pattern[str] | None:
+    """A definite role in an organisation just before its name: "la présidente de la ",
+    "the head of the " (the end of a lead)."""
+    if not lang.role_heads or not lang.definite:
+        return None
+    alt = "|".join(re.escape(w) for w in sorted(lang.role_heads, key=len, reverse=True))
+    det = "|".join(re.escape(w) for w in lang.definite)
+    return re.compile(rf"(?:^|\s)(?:{det})\s*(?:[\w\-]+\s+){{0,2}}?(?:{alt})\s+"
+                      rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at)\s*(?:the\s+)?$",
+                      re.IGNORECASE)
 
 
 def _anonymous(phrase: str, f: _Finder) -> bool:
