@@ -80,3 +80,10 @@ def test_quotes_a_capitalised_name_is_no_speech_verb():
     q = _quotes('Vladimir Putin met Kim Jong Un on Wednesday. "Any arms deal with them breaks the resolutions '
                 'Russia itself voted for," a spokesperson for the US State Department said on Friday.', "en")
     assert [s for _, s, _ in q] == ["US State Department"], q
+
+
+def test_quotes_a_participle_has_the_sentence_subject():
+    # "assurant que": the subject of the sentence speaks, not the last person named before.
+    q = _quotes("Le chef de la diplomatie russe, Sergueï Lavrov, a défendu vendredi le traité signé par "
+                "Vladimir Poutine et Kim Jong Un, assurant qu'il ne visait « aucun pays tiers ».")
+    assert q == [("aucun pays tiers", "Sergueï Lavrov", True)], q

@@ -19,6 +19,10 @@ CASES = [
     ("He said \"No.\" Then he left.", ["He said \"No.\"", "Then he left."]),
     ("Le n° 5 et le No. 6 sont là. Fin.", ["Le n° 5 et le No. 6 sont là.", "Fin."]),
     ("Il a payé 3.5 millions. En 2023, rien.", ["Il a payé 3.5 millions.", "En 2023, rien."]),
+    # An acronym without dots ends its sentence; letters with dots are initials.
+    ("Il a été cité par l'agence KCNA. Vladimir Poutine a répondu.",
+     ["Il a été cité par l'agence KCNA.", "Vladimir Poutine a répondu."]),
+    ("Les U.S. Marines sont là. La BCE aussi.", ["Les U.S. Marines sont là.", "La BCE aussi."]),
 ]
 
 

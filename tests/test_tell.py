@@ -16,7 +16,7 @@ import pytest
 import filrouge
 from filrouge.errors import FilrougeError, NotFound
 from filrouge.stories.features import fold
-from filrouge.tell import timeline
+from filrouge.tell import timeline, units
 from filrouge.tell.evaluate import align_rouge, date_f1, read_timeline
 from filrouge.tell.rouge import Rouge, truncate_words
 
@@ -129,6 +129,19 @@ def test_tell_seeds_summary_of_the_story_and_of_an_event(seeds_db):
 
 
 # ---------------------------------------------------------------------- copies
+def test_tell_a_cut_line_or_one_that_introduces_what_follows_is_not_told(tmp_path):
+    records = [{"id": "b1", "source": "Le Quotidien", "published": "2008-10-21", "title": "Plan pour les banques",
+                "text": "Le gouvernement a présenté lundi à Paris son plan de soutien aux six grandes banques.\n"
+                        "l'objectif affiché du dispositif est effectivement de relancer le crédit aux ménages\n"
+                        "Les banques devront en contrepartie respecter plusieurs engagements précis :\n"
+                        "Elles prêteront davantage aux petites entreprises et aux collectivités locales."}]
+    with filrouge.open(tmp_path / "b.db") as fr:
+        fr.ingest_records(records)
+        found = [u.text for u in units(fr.sources(["b1"]), fr.settings.tell, lead=40)]
+        assert found[0].startswith("Le gouvernement") and found[-1].startswith("Elles prêteront"), found
+        assert len(found) == 2, found   # neither the cut line nor the one ending on a colon
+
+
 def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
     wire = ("Le ministre russe des Ressources naturelles a conduit une délégation à Pyongyang cette semaine. "
             "Les deux pays ont signé un protocole sur le commerce, la pêche et les ressources minières. "

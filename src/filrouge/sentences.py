@@ -79,9 +79,10 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
     low = word.lower().lstrip("(«\"'").rstrip(".")
     if m.group("close"):
         return True  # 'He said "No." Then ...': a closing quote after the dot ends it.
-    # An initial: "V. Poutine", "J.-C. Juncker", "U.S." (single letters with dots).
+    # An initial: "V. Poutine", "J.-C. Juncker", "U.S." (single letters, each with its dot;
+    # an acronym without dots, "selon KCNA.", ends its sentence).
     bare = word.strip("'\"(«")
-    if re.fullmatch(r"(?:[A-ZÀ-Ý]\.?-?)+", bare + ".") or re.fullmatch(r"[A-ZÀ-Ý]", bare):
+    if re.fullmatch(r"(?:[A-ZÀ-Ý]\.-?)+", bare + "."):
         return False
     if low in _NUMBER_ABBREVIATIONS:
         return not text[m.end():m.end() + 1].isdigit()

@@ -268,7 +268,10 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
             v = verbs[-1]
             subject = f.speakers(ss, ss + v.start(), inside)
             if subject:
-                return f.behind(subject[-1], text[ss:subject[-1].start], r.open), v.group()
+                # A participle ("assurant que", "saying that") has the sentence's subject, the
+                # first one named, not the last person named before it.
+                who = subject[0] if _PARTICIPLE.search(v.group()) else subject[-1]
+                return f.behind(who, text[ss:who.start], r.open), v.group()
             lead = _WORD.findall(before[:v.start()])
             if lead and fold(lead[-1]) in f.pronouns or any(fold(w) in f.pronouns for w in lead[-3:]):
                 return _pronoun(f, r, previous), v.group()
@@ -283,6 +286,7 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     return None, None
 
 
+_PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
 

@@ -202,9 +202,21 @@ def _read(src: Source, s: int, e: int, settings: TellSettings) -> Sentence:
         return None
     if text.count("«") != text.count("»") or text.count("“") != text.count("”"):
         return None  # a piece of a quotation the splitter cut: not a sentence to tell alone
+    if not _whole(text):
+        return None  # a heading, a caption, a cut piece: not a sentence
     quotes = [(q.text, src.speakers.get(q.start) or q.speaker) for q in a.quotes if s <= q.start < e]
     dates, since = _mention_keys(a, s, e)
     return text, _norm_key(text), dates, quotes, since
+
+
+def _whole(text: str) -> bool:
+    """Whether a text can be told alone: it starts with a capital or a digit (after any
+    opening quotation mark or dash), and does not stop on a comma, a colon or a semicolon
+    (a line the page cut, or one that introduces what follows). A headline-like statement
+    without a final stop is kept."""
+    head = text.lstrip(" «\"“‘'(—–-")
+    tail = text.rstrip(" »\"”’')]")
+    return bool(head) and (head[0].isupper() or head[0].isdigit()) and tail[-1:] not in (",", ":", ";")
 
 
 def _own_date(a: Article) -> PublishedDate | None:
