@@ -39,6 +39,19 @@ def test_formats_txt_hard_wrapped_lines_are_joined(tmp_path, db_path):
     assert len(art["paragraphs"]) == 1 and len(art["sentences"]) == 1
 
 
+def test_formats_a_caption_that_ends_with_its_photo_credit_is_removed(tmp_path, db_path):
+    f = write_jsonl(tmp_path / "c.jsonl", [{
+        "id": "c1", "title": "Le plan pour les banques", "language": "fr",
+        "text": "Le gouvernement a présenté lundi son plan de soutien aux banques.\n\n"
+                "Le directeur général de la banque, à Paris lundi (Photo Le Quotidien)\n\n"
+                "Les banques devront prêter davantage aux entreprises (photo ci-dessus, elles s'y engagent)."}])
+    _ingest(db_path, f)
+    art = cli_json("show", "c1", db=db_path)
+    assert "Photo Le Quotidien" not in art["text"] and "Le gouvernement a présenté" in art["text"]
+    assert [r["reason"] for r in art["removed"]] == ["photo caption"], art["removed"]
+    assert "Les banques devront" in art["text"]   # a sentence, with its stop after the bracket
+
+
 def test_formats_html_page(tmp_path, db_path):
     _ingest(db_path, FIXTURES / "page.html")
     art = cli_json("show", "page", db=db_path)
