@@ -117,6 +117,11 @@ def test_tell_seeds_summary_of_the_story_and_of_an_event(seeds_db):
         (story,) = fr.stories()
         sm = fr.summary(story.id, sentences=4).as_dict()
         assert sm["id"] == story.id and sm["kind"] == "story" and len(sm["sentences"]) == 4
+        # In time order, articles dated to the month only included (a date guessed from the
+        # text does not place a sentence).
+        own = [p for s in sm["sentences"] if (p := fr.article(s["sources"][0]).published) and not p.inferred]
+        months = [p.value[:7] for p in own]
+        assert len(months) >= 2 and months == sorted(months), months
         _assert_cited(fr, sm["sentences"], "seeds summary")
         ev = story.events[0]
         es = fr.summary(ev.id, sentences=2).as_dict()

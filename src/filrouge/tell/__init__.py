@@ -550,9 +550,17 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
                 break
         elif len(picked) >= sentences:
             break
-    picked.sort(key=lambda i: (found[i].day if found[i].day is not None else math.inf,
-                               found[i].order, found[i].index))
+    picked.sort(key=lambda i: (_when(found[i]), found[i].order, found[i].index))
     return [cite(found[i]) for i in picked]
+
+
+def _when(u: Unit) -> float:
+    """A unit's place in time: its article's publication day, or the first day of its month
+    for an article dated to the month only (after every dated one when it has neither)."""
+    if u.day is not None:
+        return u.day
+    start = day_of(u.month + "-01") if u.month else None
+    return start if start is not None else math.inf
 
 
 def _concepts(u: Unit) -> set[tuple[str, str]]:
