@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..article import Mention, Quote
-from .names import Words, fold, words
+from .names import fold, words
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
@@ -117,7 +117,7 @@ class _Finder:
         self.verb, self.source, self.that = _patterns(language)
         self.pronouns = self.lang.pronouns
         self.descriptions = self._descriptions()
-        self.role = _role_pattern(self.lang)
+        self.role = _role_pattern(language)
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
 
     def sentence(self, offset: int) -> int:
@@ -130,12 +130,14 @@ class _Finder:
         return [m for m in self.mentions[lo:hi] if m.end <= e and m.type in ("PER", "ORG")
                 and not _within(m.start, inside)]
 
-    def last_person(self, before: int, inside: list[tuple[int, int]]) -> Mention | None:
-        """The person named last before an offset (outside quotations), if recent enough."""
+    def last_person(self, before: int, inside: list[tuple[int, int]],
+                    within: int = MAX_GAP + 1) -> Mention | None:
+        """The person named last before an offset (outside quotations), if named at most
+        ``within`` sentences before its sentence."""
         sent = self.sentence(before)
         for k in range(bisect_left(self.mention_starts, before) - 1, -1, -1):
             m = self.mentions[k]
-            if sent - self.sentence(m.start) > MAX_GAP + 1:
+            if sent - self.sentence(m.start) > within:
                 return None
             if m.type == "PER" and not _within(m.start, inside):
                 return m
@@ -164,9 +166,7 @@ class _Finder:
         person = self.described(lead + " " + named.text, min(before, named.start))
         if person is None and self.role is not None and self.role.search(lead):
             # "la présidente de la BCE": the person named in this sentence or the one before.
-            last = self.last_person(named.start, self.inside)
-            if last is not None and self.sentence(named.start) - self.sentence(last.start) <= 1:
-                person = last
+            person = self.last_person(named.start, self.inside, within=1)
         return person if person is not None else named
 
     def described(self, phrase: str, before: int) -> Mention | None:
@@ -291,12 +291,14 @@ _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur",
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
 
 
-def _role_pattern(lang: Words) -> re.Pattern[str] | None:
+@cache
+def _role_pattern(language: str | None) -> re.Pattern[str] | None:
     """A definite role in an organisation just before its name: "la présidente de la ",
-    "the head of the " (the end of a lead)."""
+    "the head of the " (the end of a lead); built once per process, as :func:`_patterns`."""
+    lang = words(language)
     if not lang.role_heads or not lang.definite:
         return None
-    alt = "|".join(re.escape(w) for w in sorted(lang.role_heads, key=len, reverse=True))
+    alt = _alternation(lang.role_heads)
     det = "|".join(re.escape(w) for w in lang.definite)
     return re.compile(rf"(?:^|\s)(?:{det})\s*(?:[\w\-]+\s+){{0,2}}?(?:{alt})\s+"
                       rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at)\s*(?:the\s+)?$",

@@ -559,8 +559,7 @@ def _when(u: Unit) -> float:
     for an article dated to the month only (after every dated one when it has neither)."""
     if u.day is not None:
         return u.day
-    start = day_of(u.month + "-01") if u.month else None
-    return start if start is not None else math.inf
+    return (_first_day((u.month, "month")) if u.month else 0) or math.inf
 
 
 def _concepts(u: Unit) -> set[tuple[str, str]]:
