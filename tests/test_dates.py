@@ -42,6 +42,9 @@ def test_dates_not_temporal():
     assert tag_dates("Le projet a été présenté.", ref, "fr") == []  # "été" the participle
     assert tag_dates("Les quotidiens nationaux en parlent.", ref, "fr") == []
     assert tag_dates("He is 45 years old.", ref, "en") == []
+    # Feasts that are common nouns in lower case: a climb, an armistice
+    assert tag_dates("Il y a un an, il avait craqué dans l'ascension du mont Aigoual.", ref, "fr")[0].text == "Il y a un an"
+    assert tag_dates("Pyongyang a fêté l'anniversaire de l'armistice de 1953.", ref, "fr")[0].value == "1953"
     assert tag_dates("", ref, "fr") == []
 
 

@@ -73,6 +73,10 @@ def test_quotes_an_organisation_and_a_role_in_it():
                 "Le Kremlin a indiqué que Vladimir Poutine avait « pris connaissance avec intérêt » du texte.")
     assert ("élevés aussi longtemps que nécessaire", "Christine Lagarde", True) in q, q
     assert ("pris connaissance avec intérêt", "Kremlin", True) in q, q
+    # A person named in an earlier clause is not described by it.
+    q = _quotes("Au lendemain de la visite de Vladimir Poutine en Corée du Nord, le Kremlin a promis jeudi "
+                "une coopération « dans tous les domaines » avec Pyongyang.")
+    assert ("dans tous les domaines", "Kremlin", True) in q, q
 
 
 def test_quotes_a_capitalised_name_is_no_speech_verb():

@@ -164,6 +164,11 @@ class Tagger:
                 prev = text[:m.start()].rstrip()
                 if prev and prev[-1] not in ".!?«\"\n:":
                     return False
+        if kind == "holiday":
+            word = pm.texts.get("holiday", "")
+            name = re.split(r"['’]", word)[-1]   # "l'Ascension": the feast's own word
+            if norm(word) in filters.get("holiday_if_capitalised", ()) and not name[:1].isupper():
+                return False
         if kind == "period" and "shift" not in f and "this" not in f and "mod" not in f and not m.group().endswith("-ci"):
             return False
         if "frequency" in f:

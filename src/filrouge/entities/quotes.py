@@ -163,6 +163,9 @@ class _Finder:
         naming the organisation ("Le Kremlin a indiqué que V. Poutine…" is the Kremlin's)."""
         if named.type != "ORG":
             return named
+        # The description is the phrase just before the organisation, not an earlier
+        # clause: "Au lendemain de la visite de V. Poutine, le Kremlin a promis…" is the Kremlin's.
+        lead = re.split(r"[,;:«»()\"“”]", lead)[-1]
         person = self.described(lead + " " + named.text, min(before, named.start))
         if person is None and self.role is not None and self.role.search(lead):
             # "la présidente de la BCE": the person named in this sentence or the one before.
