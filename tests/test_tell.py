@@ -254,6 +254,29 @@ def test_tell_a_date_named_as_a_start_does_not_tell_what_happened_that_day(tmp_p
         assert [c.sources for c in entry.sentences] == [("o1",)], entry
 
 
+def test_tell_a_weekday_in_an_article_dated_to_the_month_is_no_day_of_the_month(tmp_path):
+    # "lundi" in an article dated June only is some day of June: its sentence is not told
+    # under the day the other articles name (it was, as if a month named alone).
+    records = [
+        {"id": "d1", "source": "Le Matin", "published": "2024-06-20", "title": "Le traité signé",
+         "text": "Le traité d'assistance mutuelle a été signé le 19 juin à Pyongyang par les deux dirigeants. "
+                 "Il prévoit une aide militaire en cas d'agression."},
+        {"id": "d2", "source": "Le Soir", "published": "2024-06-21", "title": "Séoul proteste",
+         "text": "Séoul a protesté contre le traité signé le 19 juin à Pyongyang par les deux dirigeants. "
+                 "L'ambassadeur a été convoqué."},
+        {"id": "m1", "source": "L'Hebdo", "published": "2024-06", "title": "Une délégation à Moscou",
+         "text": "Une délégation nord-coréenne est arrivée lundi à Moscou pour appliquer le traité signé "
+                 "par les deux dirigeants. Elle doit rester trois jours."},
+    ]
+    with filrouge.open(tmp_path / "s.db") as fr:
+        fr.ingest_records(records)
+        entries = timeline(fr.sources([r["id"] for r in records]), fr.settings.tell, dates=2, sentences=3)
+        by_date = {e.date: [c.sources for c in e.sentences] for e in entries}
+        assert "2024-06-19" in by_date, by_date
+        assert all("m1" not in s for s in by_date["2024-06-19"]), by_date
+        assert ("m1",) in by_date.get("2024-06", []), by_date
+
+
 # ---------------------------------------------------------------------- every story of the eval sets
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["rpm2", "ml-crisis-fr", "ecbplus"])

@@ -333,11 +333,16 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     named: dict[tuple[str, str], set[str]] = defaultdict(set)
     mentions: dict[tuple[str, str], list[int]] = defaultdict(list)
     remembered: dict[tuple[str, str], int] = defaultdict(int)   # days named past its news cycle
+    # A day named in an article dated to the month only ("lundi", "last week") is resolved
+    # to that month: some day of it, not the one the month's other articles name most.
+    vague: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, u in enumerate(found):
         for k in u.dates:
             if k[1] not in grans or not _inside(k, span):
                 continue
             mentions[k].append(i)
+            if k[1] == "month" and u.day is None and u.month == k[0]:
+                vague[k].add(i)
             if u.day is not None and _first_day(k) > u.day:
                 continue   # a date to come (a plan, a deadline) is told, not counted
             named[k] |= u.groups
@@ -354,10 +359,19 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     # that is also named to the day: it backs that day; a month with no day stays a month.
     for k in [k for k in mentions if k[1] == "month"]:
         days = [d for d in set(mentions) | set(published) if d[1] == "day" and d[0].startswith(k[0] + "-")]
-        if days:
+        moving = [i for i in mentions[k] if i not in vague[k]]
+        if days and moving:
             best = max(days, key=lambda d: (len(named.get(d, ())), len(published.get(d, ())), d[0]))
-            named[best] |= named.pop(k, set())
-            mentions[best] += mentions.pop(k)
+            staying = [i for i in mentions[k] if i in vague[k]]
+            if staying:   # only what its own articles name moves; the vague ones stay the month's
+                named[best] |= {g for i in moving if found[i].day is None or _first_day(k) <= found[i].day
+                                for g in found[i].groups}
+                named[k] = {g for i in staying for g in found[i].groups}
+                mentions[k] = staying
+            else:
+                named[best] |= named.pop(k, set())
+                mentions.pop(k)
+            mentions[best] += moving
             remembered[best] = max(remembered[best], remembered.pop(k, 0))
     w = settings.publication_weight
     first = min((d for s in sources if (d := _pub_start(s.article)) is not None), default=None)
