@@ -176,6 +176,30 @@ def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
         assert protocol[0]["independent_sources"] == 2
 
 
+def test_tell_a_quotation_printed_by_copies_is_told_once_with_every_source(tmp_path):
+    wire = ("Le préfet du Gard, Jérôme Valadier, a placé le département en alerte jeudi. « La situation est "
+            "extrêmement dangereuse, restez chez vous », a déclaré Jérôme Valadier. Les écoles resteront fermées "
+            "vendredi dans quarante communes du département, selon la préfecture.")
+    records = [
+        {"id": "g1", "title": "Le Gard en alerte", "text": wire, "source": "Agence", "published": "2024-10-17"},
+        {"id": "g2", "title": "Alerte dans le Gard", "text": wire, "source": "Quotidien", "published": "2024-10-17"},
+        {"id": "g3", "title": "Les crues continuent",
+         "text": "Les crues continuent dans le Gard vendredi. « Les crues vont durer jusqu'à samedi », a estimé "
+                 "Jérôme Valadier, préfet du Gard.", "source": "Hebdo", "published": "2024-10-18"},
+    ]
+    with filrouge.open(tmp_path / "q.db") as fr:
+        fr.ingest_records(records)
+        (story,) = fr.stories()
+        quotes = fr.story_report(story.id)["quotes"]
+        said = [q for q in quotes if q["text"].startswith("La situation est extrêmement dangereuse")]
+        assert len(said) == 1 and said[0]["sources"] == ["g1", "g2"], quotes
+        assert [q["sources"] for q in quotes if q["text"].startswith("Les crues")] == [["g3"]], quotes
+        assert all(q["speaker"] == "Jérôme Valadier" for q in quotes), quotes
+        person = fr.entity("Jérôme Valadier")["quotes"]
+        assert sorted(len(q["sources"]) for q in person) == [1, 2], person
+        assert len(fr.quotes(speaker="Jérôme Valadier")) == 3   # `filrouge quotes`: one per article
+
+
 def test_tell_a_sentence_one_outlet_prints_under_different_articles_is_not_told(tmp_path):
     # A newsletter pitch or a footer in every page of one outlet: many sources seem to agree
     # on it, but it is the page's, not the story's.

@@ -39,7 +39,7 @@ from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
 from .dates import Ref, tagger
 from .entities import extract_entities
-from .entities.index import EntityIndex, describe, entity_names, quote_records
+from .entities.index import EntityIndex, describe, entity_names, merge_repeated, quote_records
 from .entities.local import name_key
 from .entities.names import alias_table, key
 from .entities.ner import one_blas_thread
@@ -154,7 +154,7 @@ class Filrouge:
         names = {e.id: e for e in describe(self.store, [o for o, _ in co])}
         out["cooccurring"] = [{"id": o, "name": names[o].name, "type": names[o].type, "articles": n}
                               for o, n in co if o in names]
-        out["quotes"] = quote_records(self.store, [eid])
+        out["quotes"] = merge_repeated(quote_records(self.store, [eid]))
         return out
 
     def find_entity(self, name_or_id: str) -> str | None:
@@ -332,7 +332,7 @@ class Filrouge:
                                                           background=background, memo=memo)]
         out["timeline"] = [e.as_dict() for e in tell_timeline(sources, self.settings.tell, dates=dates,
                                                               background=background, memo=memo)]
-        out["quotes"] = quote_records(self.store, articles=list(st.articles))
+        out["quotes"] = merge_repeated(quote_records(self.store, articles=list(st.articles)))
         groups = {s.group for s in sources if s.group != s.article.id}
         out["copies"] = [describe_group(self.store, g).as_dict() for g in sorted(groups)]
         return out

@@ -326,7 +326,7 @@ def entity(obj: Context, name_or_id: str, as_json: bool) -> None:
     if e["quotes"]:
         click.echo(click.style(f"quotations ({len(e['quotes'])}):", bold=True))
         for q in e["quotes"]:
-            click.echo(f"  {q['date'] or 'undated'}  {q['article']}  " + _quote_line(q["text"], None, q["direct"])
+            click.echo(f"  {q['date'] or 'undated'}  {', '.join(q['sources'])}  " + _quote_line(q["text"], None, q["direct"])
                        .removeprefix("(speaker not named): "))
 
 
@@ -411,7 +411,7 @@ def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
         if report["quotes"]:
             click.echo("## Who said what\n")
             for q in report["quotes"][:20]:
-                click.echo(f"- {q['speaker'] or 'unknown speaker'}: « {q['text']} » {notes.marks([q['article']], md=True)}")
+                click.echo(f"- {q['speaker'] or 'unknown speaker'}: « {q['text']} » {notes.marks(q['sources'], md=True)}")
             click.echo("")
         click.echo("## Sources\n\n" + notes.md())
         return
@@ -437,7 +437,7 @@ def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
         click.echo(click.style("\nWho said what", bold=True))
         for q in report["quotes"][:20]:
             click.echo(_wrap(f"{q['speaker'] or 'unknown speaker'}: « {_clip(q['text'], 200)} » "
-                             f"{notes.marks([q['article']])}", "    "))
+                             f"{notes.marks(q['sources'])}", "    "))
     if report["copies"]:
         click.echo(click.style("\nCopies", bold=True))
         for g in report["copies"]:

@@ -18,6 +18,7 @@ is merged into the person, if that surname belongs to no one else, and its id re
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -268,4 +269,23 @@ def quote_records(store: Store, entities: list[str] | None = None,
     return out
 
 
-__all__ = ["EntityIndex", "describe", "display_name", "entity_names", "quote_records"]
+def merge_repeated(quotes: list[dict[str, object]]) -> list[dict[str, object]]:
+    """One record for a quotation printed several times (copies of a dispatch, or outlets
+    quoting the same words of the same speaker): the first, with ``sources``, every article
+    that prints it, in order. A story's or a person's quotations are read so: once each."""
+    out: list[dict[str, object]] = []
+    seen: dict[tuple[object, str], list[str]] = {}
+    for q in quotes:
+        k = (q["speaker_id"] or q["speaker"], " ".join(_WORDS.findall(str(q["text"]).casefold())))
+        sources = seen.get(k)
+        if sources is None:
+            seen[k] = sources = []
+            out.append(dict(q, sources=sources))
+        if q["article"] not in sources:
+            sources.append(str(q["article"]))
+    return out
+
+
+_WORDS = re.compile(r"\w+")
+
+__all__ = ["EntityIndex", "describe", "display_name", "entity_names", "merge_repeated", "quote_records"]
