@@ -79,6 +79,7 @@ class Grammar:
     past: list[re.Pattern[str]] = field(default_factory=list)
     past_weak: list[re.Pattern[str]] = field(default_factory=list)
     future: list[re.Pattern[str]] = field(default_factory=list)
+    future_weak: list[re.Pattern[str]] = field(default_factory=list)
     not_future: frozenset[str] = frozenset()
 
     def present(self, text: str, start: int = 0, end: int | None = None) -> set[str]:
@@ -259,5 +260,6 @@ def grammar(language: str) -> Grammar:
         past=clues("past"),
         past_weak=clues("past_weak"),
         future=clues("future"),
+        future_weak=clues("future_weak"),
         not_future=frozenset(norm(x) for x in tense.get("not_future", [])),
     )

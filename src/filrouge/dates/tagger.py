@@ -189,6 +189,16 @@ class Tagger:
                 return False
             if kind == "duration" and self._after_person(before):
                 return False
+        if kind == "in" and filters.get("in_looks_back_after"):
+            # "the first visit in 24 years", "no rain in three weeks": the time since, not a
+            # date to come (the words in reach of the same clause).
+            words = re.split(r"[.;:!?,]", self._before(text, pm.start, 60))[-1].split()[-5:]
+            for k, w in enumerate(words):
+                between = words[k + 1:]
+                if w in filters["in_looks_back_after"] and not any(
+                        b in filters.get("in_ahead_after", ()) for b in between):
+                    f["looks_back"] = True   # no verb of a plan between ("the first results are expected in")
+                    break
         if kind == "duration" and "approx" in f and re.search(r"\bles\s*$", self._before(text, pm.start, 10)):
             return False
         if kind == "duration" and f.get("num") == 1 and "approx" not in f and "shift" not in f:
@@ -260,7 +270,7 @@ class Tagger:
         """The tense clues of a sentence: (start, end, tense)."""
         out = []
         for tense, patterns in (("past", self.g.past), ("future", self.g.future),
-                                ("past_weak", self.g.past_weak)):
+                                ("past_weak", self.g.past_weak), ("future_weak", self.g.future_weak)):
             for p in patterns:
                 for m in p.finditer(sentence):
                     if tense == "future" and norm(m.group()) in self.g.not_future:
@@ -270,16 +280,21 @@ class Tagger:
 
     @staticmethod
     def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int]) -> str | None:
-        """The tense of the nearest clue within reach of the mention (None: present or unknown)."""
-        best: tuple[int, str] | None = None
+        """The tense of the nearest clue within reach of the mention (None: present or unknown).
+        A weak future clue ("dès", "jusqu'au") counts only where no other clue is in reach:
+        "avait commencé dès la mi-avril" is past."""
+        best: tuple[bool, int, str] | None = None
         s0, s1 = span[0] - offset, span[1] - offset
         for start, end, tense in clues:
             if start < s1 and end > s0:
                 continue  # inside the mention itself
             d = min(abs(start - s0), abs(end - s1))
-            if d <= _TENSE_REACH and (best is None or d < best[0]):
-                best = (d, tense)
-        return best[1] if best else None
+            rank = (tense == "future_weak", d)
+            if d <= _TENSE_REACH and (best is None or rank < best[:2]):
+                best = (*rank, tense)
+        if best is None:
+            return None
+        return "future" if best[2] == "future_weak" else best[2]
 
     # -- 3. resolution ------------------------------------------------------------------------
     def tag(self, text: str, ref: Ref | str | None = None,
@@ -601,6 +616,8 @@ class Tagger:
         return self._offset(c, ctx, -1)
 
     def _r_in(self, c: _Match, ctx: _Context) -> Result | None:
+        if c.fields.get("looks_back"):
+            return self._r_duration(c, ctx)
         return self._offset(c, ctx, 1)
 
     @staticmethod
