@@ -95,6 +95,17 @@ def test_entities_rules_fix_what_the_model_cuts_or_types_wrong():
         assert a.text[m.start:m.end] == m.text
 
 
+def test_entities_a_storm_is_an_event_not_a_person():
+    a = _article("Le Gard a été placé en vigilance rouge mercredi, au deuxième jour d'un épisode provoqué par "
+                 "la tempête Ysée. Le préfet Jérôme Valadier a ordonné des évacuations.",
+                 title="Tempête Ysée : le Gard et l'Hérault en vigilance rouge")
+    found = {(m.text, m.type) for m in a.mentions}
+    assert ("Tempête Ysée", "MISC") in found and ("Ysée", "MISC") in found, found
+    assert ("Jérôme Valadier", "PER") in found, found
+    b = _article("Hurricane Katrina struck New Orleans on Monday, said Ray Nagin.", language="en")
+    assert ("Hurricane Katrina", "MISC") in {(m.text, m.type) for m in b.mentions}
+
+
 def test_entities_title_and_captions_are_read_too():
     a = _article("Le sommet a eu lieu mercredi à Vostotchny, en présence de Vladimir Poutine.",
                  title="Poutine reçoit Kim Jong Un")

@@ -173,6 +173,7 @@ class Words:
     portfolio_heads: frozenset[str] = frozenset()
     common_capitalised: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
+    weather_heads: frozenset[str] = frozenset()
     demonym_endings: tuple[str, ...] = ()
     demonym_min_length: int = 6
     demonym_articles: frozenset[str] = frozenset()
@@ -205,8 +206,8 @@ def words(language: str | None) -> Words:
     for name, value in raw.items():
         if name == "demonym_min_length":
             kw[name] = int(value)
-        elif name in ("street_heads", "event_heads", "demonym_articles", "pronouns", "portfolio_heads",
-                      "common_capitalised"):
+        elif name in ("street_heads", "event_heads", "weather_heads", "demonym_articles", "pronouns",
+                      "portfolio_heads", "common_capitalised"):
             kw[name] = frozenset(_entries(value))
         else:
             kw[name] = _entries(value)

@@ -220,7 +220,7 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
                 name in lang.common_capitalised
                 or (span.type != "PER" and _after_portfolio(text, span.start, lang.portfolio_heads))):
             continue
-        span = _street(text, span, lang)
+        span = _weather(text, _street(text, span, lang), lang)
         if entry is not None and entry.type != span.type:
             span = replace(span, type=entry.type)
         taken[span.start:span.end] = b"\x01" * (span.end - span.start)
@@ -262,6 +262,18 @@ def _street(text: str, span: Span, lang: Words) -> Span:
     m = _STREET.search(text, max(0, span.start - 20), span.start)
     if m and m.group(1).casefold() in lang.street_heads:
         return Span(m.start(1), span.end, "LOC")
+    return span
+
+
+def _weather(text: str, span: Span, lang: Words) -> Span:
+    """A name after a storm word is the storm, an event: "la tempête Ysée", "hurricane
+    Katrina" (the model takes the first name for a person's)."""
+    if not lang.weather_heads:
+        return span
+    own = re.match(r"(\w+)\s+", text[span.start:span.end])   # "Tempête Ysée" opening a title
+    before = re.search(r"(\w+)\s+$", text[max(0, span.start - 20):span.start])
+    if any(m and m.group(1).casefold() in lang.weather_heads for m in (own, before)):
+        return replace(span, type="MISC")
     return span
 
 
