@@ -91,3 +91,22 @@ def test_quotes_a_participle_has_the_sentence_subject():
     q = _quotes("Le chef de la diplomatie russe, Sergueï Lavrov, a défendu vendredi le traité signé par "
                 "Vladimir Poutine et Kim Jong Un, assurant qu'il ne visait « aucun pays tiers ».")
     assert q == [("aucun pays tiers", "Sergueï Lavrov", True)], q
+
+
+def test_quotes_a_quotation_continues_a_long_one_counted_from_where_it_ends():
+    # The second quotation, a paragraph of its own, continues the first: it follows the
+    # first's last sentence, not its first one.
+    q = _quotes("Le journal cite le politologue Fiodor Loukianov, qui a déclaré : « La question est posée "
+                "depuis longtemps. Pourquoi respectons-nous ces sanctions ? Le système est dans un état de "
+                "confusion. »\n\n« Bien sûr, les sanctions sont légitimes. Mais la situation a changé. »")
+    assert ("Bien sûr, les sanctions sont légitimes. Mais la situation a changé.", "Fiodor Loukianov", True) in q, q
+
+
+def test_quotes_a_country_that_opens_the_sentence_speaks_and_notre_is_no_verb():
+    q = _quotes("Les États-Unis affirment que les négociations entre les deux pays « progressent activement ». "
+                "En France, avait-il dit, « je ressens de la colère ». "
+                "Voir notre infographie « La carte des combats ».")
+    assert ("progressent activement", "États-Unis", True) in q, q
+    assert not any(s == "France" for _, s, _ in q), q
+    # "notre" is not the speech verb "noter": a title after it is no quotation.
+    assert not any(t == "La carte des combats" for t, _, _ in q), q

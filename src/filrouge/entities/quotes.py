@@ -130,6 +130,11 @@ class _Finder:
         return [m for m in self.mentions[lo:hi] if m.end <= e and m.type in ("PER", "ORG")
                 and not _within(m.start, inside)]
 
+    def mentions_in(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
+        """Every mention in text[s:e], outside quotations."""
+        lo, hi = bisect_left(self.mention_starts, s), bisect_left(self.mention_starts, e)
+        return [m for m in self.mentions[lo:hi] if m.end <= e and not _within(m.start, inside)]
+
     def last_person(self, before: int, inside: list[tuple[int, int]],
                     within: int = MAX_GAP + 1) -> Mention | None:
         """The person named last before an offset (outside quotations), if named at most
@@ -278,17 +283,26 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
             lead = _WORD.findall(before[:v.start()])
             if lead and fold(lead[-1]) in f.pronouns or any(fold(w) in f.pronouns for w in lead[-3:]):
                 return _pronoun(f, r, previous), v.group()
+            # A country or a capital that opens the sentence and speaks: "Les États-Unis
+            # affirment que les négociations « progressent activement »", "Washington a dénoncé".
+            place = [m for m in f.mentions_in(ss, ss + v.start(), inside) if m.type == "LOC"]
+            if place and all(fold(w) in _ARTICLES for w in _WORD.findall(text[ss:place[0].start])) \
+                    and all(fold(w) in _AUXILIARIES for w in _WORD.findall(text[place[0].end:ss + v.start()])):
+                return place[0], v.group()
     # A few quoted words in a sentence whose subject is a person: theirs.
     first = f.speakers(ss, r.open, inside)
     if first and first[0].type == "PER" and len(_WORD.findall(text[ss:first[0].start])) <= 1:
         return first[0], "subject"
-    # A quotation that follows another with nothing of its own continues it.
+    # A quotation that follows another with nothing of its own continues it (counted from
+    # where the other ends, as for a pronoun: a long one spans several sentences).
     if previous is not None and previous.speaker is not None and not before.strip() \
-            and f.sentence(r.open) - previous.sentence <= 1:
+            and f.sentence(r.open) - f.sentence(max(previous.start, previous.end - 1)) <= 1:
         return _as_mention(f, previous), "continued"
     return None, None
 
 
+_ARTICLES = frozenset(["le", "la", "les", "l", "the"])
+_AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "has", "have", "had", "will"])
 _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
