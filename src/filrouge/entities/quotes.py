@@ -126,9 +126,7 @@ class _Finder:
     # ------------------------------------------------------------- speakers
     def speakers(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """People and organisations named in text[s:e], outside quotations."""
-        lo, hi = bisect_left(self.mention_starts, s), bisect_left(self.mention_starts, e)
-        return [m for m in self.mentions[lo:hi] if m.end <= e and m.type in ("PER", "ORG")
-                and not _within(m.start, inside)]
+        return [m for m in self.mentions_in(s, e, inside) if m.type in ("PER", "ORG")]
 
     def mentions_in(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """Every mention in text[s:e], outside quotations."""
