@@ -281,7 +281,7 @@ class Tagger:
     @staticmethod
     def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int]) -> str | None:
         """The tense of the nearest clue within reach of the mention (None: present or unknown).
-        A weak future clue ("dès", "jusqu'au") counts only where no other clue is in reach:
+        A weak future clue ("dès") counts only where no other clue is in reach:
         "avait commencé dès la mi-avril" is past."""
         best: tuple[bool, int, str] | None = None
         s0, s1 = span[0] - offset, span[1] - offset

@@ -33,6 +33,8 @@ _REWRITES = (
 )
 _DOUBLE = re.compile(r"(.)\1+")
 _SPLIT = re.compile(r"[\s\-‐‑–—'’`´.]+")
+# Definite articles that may open a name or a subject ("La Russie", "Les États-Unis").
+ARTICLES = frozenset(["le", "la", "les", "l", "the"])
 # A key this short is never matched approximately: "Li" and "Lee" stay apart.
 NEAR_MIN = 6
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..article import Mention, Quote
-from .names import fold, words
+from .names import ARTICLES, fold, words
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
@@ -122,6 +122,10 @@ class _Finder:
 
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
+
+    def last_sentence(self, q: Quote) -> int:
+        """The sentence a quotation ends in: a long one spans several."""
+        return self.sentence(max(q.start, q.end - 1))
 
     # ------------------------------------------------------------- speakers
     def speakers(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
@@ -284,7 +288,7 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
             # A country or a capital that opens the sentence and speaks: "Les États-Unis
             # affirment que les négociations « progressent activement »", "Washington a dénoncé".
             place = [m for m in f.mentions_in(ss, ss + v.start(), inside) if m.type == "LOC"]
-            if place and all(fold(w) in _ARTICLES for w in _WORD.findall(text[ss:place[0].start])) \
+            if place and all(fold(w) in ARTICLES for w in _WORD.findall(text[ss:place[0].start])) \
                     and all(fold(w) in _AUXILIARIES for w in _WORD.findall(text[place[0].end:ss + v.start()])):
                 return place[0], v.group()
     # A few quoted words in a sentence whose subject is a person: theirs.
@@ -292,14 +296,13 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     if first and first[0].type == "PER" and len(_WORD.findall(text[ss:first[0].start])) <= 1:
         return first[0], "subject"
     # A quotation that follows another with nothing of its own continues it (counted from
-    # where the other ends, as for a pronoun: a long one spans several sentences).
+    # where the other ends, as for a pronoun).
     if previous is not None and previous.speaker is not None and not before.strip() \
-            and f.sentence(r.open) - f.sentence(max(previous.start, previous.end - 1)) <= 1:
+            and f.sentence(r.open) - f.last_sentence(previous) <= 1:
         return _as_mention(f, previous), "continued"
     return None, None
 
 
-_ARTICLES = frozenset(["le", "la", "les", "l", "the"])
 _AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "has", "have", "had", "will"])
 _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
@@ -375,7 +378,7 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
         return last
     # Counted from where the previous quotation ends: a long one spans several sentences.
     if previous is not None and previous.speaker is not None \
-            and sent - f.sentence(max(previous.start, previous.end - 1)) <= MAX_GAP:
+            and sent - f.last_sentence(previous) <= MAX_GAP:
         return _as_mention(f, previous)
     return last
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from .names import Words, alias_table, fold, key, words
+from .names import ARTICLES, Words, alias_table, fold, key, words
 from .ner import Span
 
 _KOREAN = re.compile(
@@ -30,7 +30,6 @@ _KOREAN = re.compile(
     r"\s+[A-Z][a-z]{1,4}(?:[-‐][A-Za-z][a-z]{0,4}\b|\s+[A-Z][a-z]{1,3}\b(?![-‐'’]))"
 )
 _LOWER_LINK = {"de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "del", "von", "der"}
-_ARTICLES = {"le", "la", "les", "l", "the"}
 MONTHS_DAYS = frozenset(
     ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
@@ -96,7 +95,7 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
                 etype = "PER"
     # A leading article: "La Russie" → "Russie", unless the table knows the whole name.
     head = fold(text[s:e]).split()
-    if len(head) > 1 and head[0] in _ARTICLES and key(text[s:e]) not in alias_table():
+    if len(head) > 1 and head[0] in ARTICLES and key(text[s:e]) not in alias_table():
         m2 = re.match(r"^\S+?(?:\s+|['’])", text[s:e])
         if m2:
             s += m2.end()

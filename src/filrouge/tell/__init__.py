@@ -343,7 +343,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
             mentions[k].append(i)
             if k[1] == "month" and u.day is None and u.month == k[0]:
                 vague[k].add(i)
-            if u.day is not None and _first_day(k) > u.day:
+            if not _counted(u, k):
                 continue   # a date to come (a plan, a deadline) is told, not counted
             named[k] |= u.groups
             if u.day is not None:
@@ -364,8 +364,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
             best = max(days, key=lambda d: (len(named.get(d, ())), len(published.get(d, ())), d[0]))
             staying = [i for i in mentions[k] if i in vague[k]]
             if staying:   # only what its own articles name moves; the vague ones stay the month's
-                named[best] |= {g for i in moving if found[i].day is None or _first_day(k) <= found[i].day
-                                for g in found[i].groups}
+                named[best] |= {g for i in moving if _counted(found[i], k) for g in found[i].groups}
                 named[k] = {g for i in staying for g in found[i].groups}
                 mentions[k] = staying
             else:
@@ -423,6 +422,12 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
                                      sentences=tuple(cite(found[rows[j]], k[1], k[0]) for j in picked),
                                      independent_sources=voices(k)))
     return entries
+
+
+def _counted(u: Unit, k: tuple[str, str]) -> bool:
+    """Whether a sentence's mention of a date counts for it: not a date still to come when
+    its article was published (a plan, a deadline)."""
+    return u.day is None or _first_day(k) <= u.day
 
 
 def _inside(k: tuple[str, str], span: tuple[int, int] | None) -> bool:
