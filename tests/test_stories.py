@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import pytest
 import filrouge
 from filrouge.article import Article, PublishedDate
 from filrouge.entities.evaluate import bcubed
+from filrouge.errors import SettingsError
 from filrouge.settings import Settings
 from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
-from filrouge.stories.cluster import Cluster, Clusterer, VectorIndex
+from filrouge.stories.cluster import Cluster, Clusterer, Pairs, VectorIndex
 from filrouge.stories.evaluate import ami
 from filrouge.stories.features import Features, _model, embed_texts, published_day, terms_of
 
@@ -361,6 +363,54 @@ def test_stories_average_link_joins_by_mean_over_comparable_pairs():
     counts[0, 2] = counts[2, 0] = 0.0
     assert cluster_module._average_link(sums, counts, 0.5) == [0, 0, 0]
     assert cluster_module._average_link(sums, counts, 0.95) == [0, 1, 2]
+
+
+def test_stories_average_link_keeps_tight_groups_apart():
+    # Two tight pairs (0-1, 2-3: 0.9 inside) only loosely alike (0.4 across): with relative
+    # closeness at 0.5 they stay apart (0.4 < 0.5 x 0.9); two loose pairs (0.5 inside)
+    # alike as much join (0.4 >= 0.5 x 0.5), and so do singletons, whose inside says nothing.
+    across = 0.4
+    for inside, tight, want in ((0.9, 0.0, [0, 0, 0, 0]), (0.9, 0.5, [0, 0, 2, 2]), (0.5, 0.5, [0, 0, 0, 0])):
+        sums = np.full((4, 4), across)
+        sums[0, 1] = sums[1, 0] = sums[2, 3] = sums[3, 2] = inside
+        np.fill_diagonal(sums, 0.0)
+        counts = np.ones((4, 4)) - np.eye(4)
+        assert cluster_module._average_link(sums, counts, 0.3, tight) == want, (inside, tight)
+    pair = np.array([[0.0, across], [across, 0.0]])
+    assert cluster_module._average_link(pair, np.ones((2, 2)) - np.eye(2), 0.3, 0.9) == [0, 0]
+
+
+def test_stories_average_link_is_scipy_average_linkage_without_closeness():
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(7)
+    for size in (5, 30, 80):
+        p = rng.random((size, size)) ** 3
+        p = (p + p.T) / 2
+        np.fill_diagonal(p, 0.0)
+        ours = cluster_module._average_link(p, np.ones_like(p) - np.eye(size), 0.3)
+        dist = 1.0 - p
+        np.fill_diagonal(dist, 0.0)
+        theirs = fcluster(linkage(squareform(dist, checks=False), "average"), 0.7, criterion="distance")
+        assert bcubed(ours, [int(t) for t in theirs])["f1"] == 1.0
+
+
+def test_stories_consolidation_reads_the_pair_model_when_set():
+    c = Clusterer(Settings.load().stories)
+    v = np.ones(512, dtype=np.float32) / np.sqrt(512)
+    feats = [_features(k, v, "Poutine et Kim Jong Un signent un accord à Vostotchny") for k in (1, 2)]
+    for f in feats:
+        c.assign(f)
+    x, gap = c.pair_signals(feats)
+    level = Settings.load().stories.event
+    own = c.pair_logodds(x, gap, replace(level, pairs=None))
+    assert own[0, 1] > 0   # alike by every signal
+    assert c.pair_logodds(x, gap, replace(level, pairs=Pairs(bias=-9.0)))[0, 1] == pytest.approx(-9.0)
+    with pytest.raises(SettingsError, match="tight"):
+        Settings.load(overrides={"stories": {"event": {"tight": 2.0}}})
+    with pytest.raises(SettingsError, match="unknown setting 'weight'"):
+        Settings.load(overrides={"stories": {"event": {"pairs": {"weight": 1.0}}}})
 
 
 def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
-from .stories.cluster import SIGNALS, ClusterSettings, Level
+from .stories.cluster import SIGNALS, ClusterSettings, Level, Pairs
 from .tell import TellSettings
 
 SPLITTERS = ("rules", "spacy")
@@ -154,8 +154,13 @@ def _stories(st: dict[str, Any]) -> ClusterSettings:
         _check(lv["horizon"] > 0, f"stories.{name}.horizon must be more than 0 days")
         _check(lv["max_apart"] >= 0, f"stories.{name}.max_apart must be 0 or more days")
         _check(0.0 <= lv["link"] <= 1.0, f"stories.{name}.link must be between 0 and 1")
+        _check(0.0 <= lv.get("tight", 0.0) <= 1.0, f"stories.{name}.tight must be between 0 and 1")
+        pairs = lv.get("pairs")   # its keys are checked against the defaults'
+        if pairs is not None:
+            pairs = Pairs(**{k: float(v) for k, v in pairs.items()})
         levels[name] = Level(**{k: float(lv[k]) for k in ("bias", *SIGNALS, "horizon", "threshold", "merge",
-                                                              "max_apart", "link")})
+                                                              "max_apart", "link")},
+                             tight=float(lv.get("tight", 0.0)), pairs=pairs)
     for key in ("candidates", "lead_words", "terms_words", "event_terms", "window_days",
                 "story_window_days", "max_active"):
         _check(st[key] >= 1, f"stories.{key} must be at least 1")

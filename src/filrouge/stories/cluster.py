@@ -41,6 +41,29 @@ from .features import DIM, Features, idf, idf_array
 _SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
 SIGNALS = ("vector", "terms", "entities", "missing", "days", "years", "no_terms", "no_entities", "no_days",
            "no_years", "apart")
+# The signals of two articles (consolidation): an article has no core entities, and
+# ``apart`` stays the level's rule.
+PAIR_SIGNALS = ("vector", "terms", "entities", "days", "years", "no_terms", "no_entities", "no_days", "no_years")
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """How consolidation scores two articles: a logistic regression over the signals of
+    :data:`PAIR_SIGNALS`, fitted on article pairs (bench/tune_clusters.py). The level's
+    own weights are fitted on an article against a cluster, as the online pass scores it;
+    two single articles are another question (a cluster's centroid is smoother than an
+    article, its terms and entities many more)."""
+
+    bias: float = 0.0
+    vector: float = 0.0
+    terms: float = 0.0
+    entities: float = 0.0
+    days: float = 0.0
+    years: float = 0.0
+    no_terms: float = 0.0
+    no_entities: float = 0.0
+    no_days: float = 0.0
+    no_years: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,8 @@ class Level:
     merge: float = 1.0
     max_apart: float = 7.0      # days: dated articles further from the cluster's dates never join it
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
+    tight: float = 0.0          # and reaches this share of the mean inside the two (relative closeness)
+    pairs: Pairs | None = None  # consolidation's pair model (None: the level's own weights)
 
     def combine(self, values: tuple[float, ...]) -> float:
         """The log-odds of the signals' values, given in the order of :data:`SIGNALS`."""
@@ -669,11 +694,13 @@ class Clusterer:
 
     @staticmethod
     def pair_logodds(x: dict[str, np.ndarray], gap: np.ndarray, level: Level) -> np.ndarray:
-        """Each article's score against each other as a one-article cluster, from
-        :meth:`pair_signals`, made symmetric (the mean of the two directions); -inf for
-        pairs published more than ``max_apart`` days apart."""
-        out = level.bias + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
-        out = out + sum(getattr(level, k) * v for k, v in x.items())
+        """Each article's score against each other, from :meth:`pair_signals`, by the
+        level's pair model (or its own weights, each article as a one-article cluster),
+        made symmetric (the mean of the two directions); -inf for pairs published more
+        than ``max_apart`` days apart."""
+        model: Pairs | Level = level.pairs or level
+        out = model.bias + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
+        out = out + sum(getattr(model, k) * v for k, v in x.items() if k in PAIR_SIGNALS)
         out = (out + out.T) / 2
         out[gap > level.max_apart] = -np.inf
         return out
@@ -760,9 +787,6 @@ class Clusterer:
 
     def _recluster(self, region: list[str]) -> dict[str, str]:
         """Cluster the region's articles again into events, and those into stories."""
-        from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.spatial.distance import squareform
-
         feats = [f for e in region for f in self.members[e]]
         old_event = [e for e in region for _ in self.members[e]]
         if len(feats) < 2:
@@ -771,18 +795,20 @@ class Clusterer:
         x, gap = self.pair_signals(feats, weights)
 
         def groups(level: Level, together: list[str | None]) -> list[int]:
-            """Average linkage over 1 - pair probability, cut at ``level.link``; articles
-            with the same ``together`` key join first (distance 0)."""
+            """Average linkage over the pair probabilities (:func:`_average_link`, at
+            ``level.link`` and ``level.tight``); articles with the same ``together`` key
+            join first (probability 1)."""
             logodds = self.pair_logodds(x, gap, level)
             p = 1.0 / (1.0 + np.exp(-logodds))
             keys = np.array([k if k is not None else f"\0{i}" for i, k in enumerate(together)], dtype=object)
             # Articles published too far apart never share an event, whoever sits between
-            # them: a distance no average can bring under the cut.
-            dist = np.where(np.isneginf(logodds), _APART, 1.0 - p)
-            dist = np.where(keys[:, None] == keys[None, :], 0.0, dist)
-            np.fill_diagonal(dist, 0.0)
-            tree = linkage(squareform(dist, checks=False), "average")
-            return [int(g) for g in fcluster(tree, 1.0 - level.link, criterion="distance")]
+            # them: a probability no average can bring up to the link.
+            p = np.where(np.isneginf(logodds), -_APART, p)
+            p = np.where(keys[:, None] == keys[None, :], 1.0, p)
+            np.fill_diagonal(p, 0.0)
+            counts = np.ones_like(p)
+            np.fill_diagonal(counts, 0.0)
+            return _average_link(p, counts, level.link, level.tight)
 
         ev = groups(self.s.event, [f.copy_group for f in feats])
         st = self._thread(x, gap, ev)
@@ -861,13 +887,15 @@ class Clusterer:
         logodds = self.pair_logodds(x, gap, level)
         comparable = gap <= level.horizon
         p = np.where(comparable, 1.0 / (1.0 + np.exp(-np.where(comparable, logodds, 0.0))), 0.0)
+        np.fill_diagonal(p, 0.0)   # an article with itself says nothing of its event's closeness
+        np.fill_diagonal(comparable, False)
         labels = sorted(set(events))
         col = {g: k for k, g in enumerate(labels)}
         member = np.zeros((len(events), len(labels)))
         member[np.arange(len(events)), [col[g] for g in events]] = 1.0
         sums = member.T @ p @ member
         counts = member.T @ comparable.astype(float) @ member
-        group = _average_link(sums, counts, level.link)
+        group = _average_link(sums, counts, level.link, level.tight)
         return [group[col[g]] for g in events]
 
     def _relabel(self, labels: list[int], old: list[str], table: dict[str, Cluster], index: VectorIndex,
@@ -985,11 +1013,15 @@ class Clusterer:
 _APART = 1e9
 
 
-def _average_link(sums: np.ndarray, counts: np.ndarray, link: float) -> list[int]:
-    """Average linkage over items with pair ``sums`` and pair ``counts`` (both symmetric):
-    join the two groups of highest mean (sum over count) while it reaches ``link``. The
-    label of each item (its group's first item). Within connected components of the item
-    pairs that reach ``link`` (a join needs one)."""
+def _average_link(sums: np.ndarray, counts: np.ndarray, link: float, tight: float = 0.0) -> list[int]:
+    """Average linkage over items with pair ``sums`` and pair ``counts`` (both symmetric;
+    the diagonal holds the pairs inside each item, an item may be a group already): join
+    the two groups of highest mean (sum over count) while it reaches ``link``, and
+    ``tight`` times the mean of the pairs inside the two: *relative closeness* (Karypis,
+    Han and Kumar's Chameleon, 1999). Two tight groups only loosely alike stay apart; a
+    loose group joins what is as alike as its own items are. The label of each item (its
+    group's first item). Within connected components of the item pairs that reach
+    ``link`` (a join needs one)."""
     from scipy.sparse.csgraph import connected_components
 
     k = len(sums)
@@ -1002,29 +1034,72 @@ def _average_link(sums: np.ndarray, counts: np.ndarray, link: float) -> list[int
         idx = np.flatnonzero(comp == c)
         if len(idx) < 2:
             continue
-        s = sums[np.ix_(idx, idx)].copy()
-        n = counts[np.ix_(idx, idx)].copy()
-        alive = np.ones(len(idx), dtype=bool)
-        owner = np.arange(len(idx))
-        while True:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                m = np.where(n > 0, s / n, -1.0)
-            np.fill_diagonal(m, -1.0)
-            m[~alive, :] = -1.0
-            m[:, ~alive] = -1.0
-            i, j = np.unravel_index(int(np.argmax(m)), m.shape)
-            if m[i, j] < link:
-                break
-            i, j = min(i, j), max(i, j)
-            s[i] += s[j]
-            s[:, i] += s[:, j]
-            n[i] += n[j]
-            n[:, i] += n[:, j]
-            alive[j] = False
-            owner[owner == j] = i
+        owner = _join(sums[np.ix_(idx, idx)].copy(), counts[np.ix_(idx, idx)].copy(), link, tight)
         for a, o in zip(idx, owner):
             label[a] = int(idx[o])
     return label
+
+
+def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray:
+    """:func:`_average_link` within one connected component (``s`` and ``n`` its own,
+    changed in place): each item's group, as the index of the group's first item."""
+    inner_s, inner_n = np.diag(s).copy(), np.diag(n).copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.where(n > 0, s / n, -1.0)
+    np.fill_diagonal(m, -1.0)
+
+    def joinable(i: np.ndarray | int) -> np.ndarray:
+        """The means of row(s) ``i``, -1 where the pair may not join."""
+        row = m[i]
+        if tight <= 0:
+            return row
+        both = inner_n[i, None] + inner_n if np.ndim(i) else inner_n[i] + inner_n
+        within = np.where(both > 0, ((inner_s[i, None] if np.ndim(i) else inner_s[i]) + inner_s)
+                          / np.maximum(both, 1.0), 0.0)
+        return np.where(row >= tight * within, row, -1.0)
+
+    k = len(s)
+    live = joinable(np.arange(k))
+    owner = np.arange(k)
+    alive = np.ones(k, dtype=bool)
+    # Each row's best partner, kept up to date: a join changes two rows and one column.
+    best, arg = live.max(axis=1), live.argmax(axis=1)
+    while True:
+        i = int(np.argmax(best))
+        if best[i] < link:
+            break
+        i, j = min(i, int(arg[i])), max(i, int(arg[i]))
+        inner_s[i] += inner_s[j] + s[i, j]
+        inner_n[i] += inner_n[j] + n[i, j]
+        s[i] += s[j]
+        s[:, i] += s[:, j]
+        n[i] += n[j]
+        n[:, i] += n[:, j]
+        alive[j] = False
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m[i] = np.where((n[i] > 0) & alive, s[i] / n[i], -1.0)
+        m[i, i] = -1.0
+        m[:, i] = m[i]
+        m[j, :] = m[:, j] = -1.0
+        live[j, :] = live[:, j] = -1.0
+        live[i] = joinable(i)
+        live[:, i] = live[i]
+        owner[owner == j] = i
+        best[j] = -np.inf
+        best[i], arg[i] = live[i].max(), live[i].argmax()
+        # Other rows: only their entry for i changed (and j's is gone). Where the new i
+        # is at least the row's old best, it is the best; else a row whose best was i or
+        # j looks again.
+        col = live[:, i]
+        up = alive & (col >= best)
+        up[i] = False
+        stale = alive & ~up & ((arg == i) | (arg == j))
+        stale[i] = False
+        best[up] = col[up]
+        arg[up] = i
+        for r in np.flatnonzero(stale):
+            best[r], arg[r] = live[r].max(), live[r].argmax()
+    return owner
 
 
 def _heaviest(terms: Counter[str], n: int) -> list[tuple[str, float]]:
