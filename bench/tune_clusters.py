@@ -213,9 +213,9 @@ def objective(data: dict, s: ClusterSettings, part: int | None) -> tuple[float, 
     between orders lose 1: they rank below every setting that keeps the target."""
     detail = {}
     spread = 0.0
-    for name, (feats, gold, halves) in data.items():
+    for name, (_, gold, halves) in data.items():
         topics = halves[0] | halves[1] if part is None else halves[part]
-        runs = [run(order, gold, s, topics) for order in _orders(name, feats)]
+        runs = [run(order, gold, s, topics) for order in _ORDERS[name]]
         detail[name] = {lv: sum(r[lv] for r in runs) / len(runs) for lv in ("event", "story")}
         for lv in TARGETS.get(name, []):
             spread = max(spread, max(r[lv] for r in runs) - min(r[lv] for r in runs))
@@ -226,21 +226,9 @@ def objective(data: dict, s: ClusterSettings, part: int | None) -> tuple[float, 
     return sum(vals) / len(vals), detail
 
 
+# Each dataset's articles in stream order, then in the shuffled orders, each with its own
+# ingest (an article's entities, copies and dates hang a little on what came before it).
 _ORDERS: dict[str, list] = {}
-
-
-def _orders(name: str, feats: list) -> list:
-    """The stream order, then the shuffled ones: each with its own ingest when main has
-    loaded them (an article's entities, copies and dates hang a little on what came
-    before it), else the same features reordered."""
-    if name not in _ORDERS:
-        shuffled = []
-        for seed in SHUFFLES:
-            order = feats[:]
-            random.Random(seed).shuffle(order)
-            shuffled.append(order)
-        _ORDERS[name] = [feats, *shuffled]
-    return _ORDERS[name]
 
 
 def search(data: dict, part: int | None, base: ClusterSettings, log: bool) -> tuple[ClusterSettings, float, dict]:

@@ -700,17 +700,17 @@ class Clusterer:
         than ``max_apart`` days apart."""
         model: Pairs | Level = level.pairs or level
         out = model.bias + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
-        out = out + sum(getattr(model, k) * v for k, v in x.items() if k in PAIR_SIGNALS)
+        out = out + sum(getattr(model, k) * v for k, v in x.items())
         out = (out + out.T) / 2
         out[gap > level.max_apart] = -np.inf
         return out
 
     def pair_signals(self, feats: list[Features], weights: list[dict[str, float]] | None = None,
                      ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """The signals of :meth:`signals` but ``apart`` (which hangs on a level's horizon)
-        for every pair of articles at once (row: the article, column: the other as a
-        one-article cluster), and the days between their publication dates (0 when one is
-        undated). ``weights``: the articles' term weights, when already computed."""
+        """The signals of :data:`PAIR_SIGNALS` for every pair of articles at once (row: the
+        article, column: the other as a one-article cluster), and the days between their
+        publication dates (0 when one is undated). ``weights``: the articles' term weights,
+        when already computed."""
         m = len(feats)
         df, edf = self.term_df, self.entity_df
         vecs = np.stack([f.vector for f in feats]).astype(np.float64)
@@ -779,7 +779,7 @@ class Clusterer:
         gap = np.abs(day[:, None] - day[None, :])
         dated = ~np.isnan(gap)
         gap = np.where(dated, gap, 0.0)
-        x = {"vector": x_vector, "terms": x_terms, "entities": x_ents, "missing": np.zeros((m, m)),
+        x = {"vector": x_vector, "terms": x_terms, "entities": x_ents,
              "days": x_days, "years": x_years, "no_terms": (~same).astype(float),
              "no_entities": np.repeat((~has_ents)[:, None], m, axis=1).astype(float),
              "no_days": no_days.astype(float), "no_years": no_years.astype(float)}
@@ -1044,24 +1044,24 @@ def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray
     """:func:`_average_link` within one connected component (``s`` and ``n`` its own,
     changed in place): each item's group, as the index of the group's first item."""
     inner_s, inner_n = np.diag(s).copy(), np.diag(n).copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m = np.where(n > 0, s / n, -1.0)
-    np.fill_diagonal(m, -1.0)
-
-    def joinable(i: np.ndarray | int) -> np.ndarray:
-        """The means of row(s) ``i``, -1 where the pair may not join."""
-        row = m[i]
-        if tight <= 0:
-            return row
-        both = inner_n[i, None] + inner_n if np.ndim(i) else inner_n[i] + inner_n
-        within = np.where(both > 0, ((inner_s[i, None] if np.ndim(i) else inner_s[i]) + inner_s)
-                          / np.maximum(both, 1.0), 0.0)
-        return np.where(row >= tight * within, row, -1.0)
-
     k = len(s)
+    alive = np.ones(k, dtype=bool)
+
+    def joinable(rows: np.ndarray) -> np.ndarray:
+        """The mean of each of ``rows``' groups with every group, -1 where the two may not
+        join: one group with itself, a group gone, or (``tight``) a mean under ``tight``
+        times the mean of the pairs inside the two."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where((n[rows] > 0) & alive, s[rows] / n[rows], -1.0)
+        mean[np.arange(len(rows)), rows] = -1.0
+        if tight > 0:
+            both = inner_n[rows, None] + inner_n
+            within = np.where(both > 0, (inner_s[rows, None] + inner_s) / np.maximum(both, 1.0), 0.0)
+            mean = np.where(mean >= tight * within, mean, -1.0)
+        return mean
+
     live = joinable(np.arange(k))
     owner = np.arange(k)
-    alive = np.ones(k, dtype=bool)
     # Each row's best partner, kept up to date: a join changes two rows and one column.
     best, arg = live.max(axis=1), live.argmax(axis=1)
     while True:
@@ -1076,13 +1076,8 @@ def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray
         n[i] += n[j]
         n[:, i] += n[:, j]
         alive[j] = False
-        with np.errstate(divide="ignore", invalid="ignore"):
-            m[i] = np.where((n[i] > 0) & alive, s[i] / n[i], -1.0)
-        m[i, i] = -1.0
-        m[:, i] = m[i]
-        m[j, :] = m[:, j] = -1.0
         live[j, :] = live[:, j] = -1.0
-        live[i] = joinable(i)
+        live[i] = joinable(np.array([i]))[0]
         live[:, i] = live[i]
         owner[owner == j] = i
         best[j] = -np.inf
