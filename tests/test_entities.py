@@ -156,6 +156,15 @@ def test_entities_a_surname_seen_first_alone_joins_the_full_name_later(fr):
     assert fr.find_entity(alone) == putin.id  # the old id redirects
 
 
+def test_entities_a_lone_surname_joins_a_full_name_that_comes_later_alone(fr):
+    # The later article names the person in full only: the lone "Kadhafi" of the first
+    # still joins it, as it would have, had the two come the other way round.
+    _ingest(fr, ("k1", "Tripoli", "Le dirigeant libyen Kadhafi a parlé mardi depuis Tripoli. Kadhafi a insisté."))
+    _ingest(fr, ("k2", "Tripoli", "Le colonel Mouammar Kadhafi a quitté Tripoli mercredi."))
+    gaddafi = _entity_of(fr, "Mouammar Kadhafi")
+    assert set(gaddafi.articles) == {"k1", "k2"}
+
+
 def test_entities_follow_removal_and_new_versions(fr):
     _ingest(fr, ("c1", "Séoul", "Le président Yoon Suk Yeol a reçu Antony Blinken à Séoul."),
             ("c2", "Séoul", "Antony Blinken a quitté Séoul mardi."))

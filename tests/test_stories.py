@@ -428,6 +428,26 @@ def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):
     assert partitions[0] == partitions[1]
 
 
+def test_stories_articles_in_memory_take_the_ids_of_entities_merged_after_them(tmp_path):
+    # "Kadhafi" alone first gets an entity of its own; the full name, later, merges it. The
+    # first article's features, its event and story must go by the merged id, as they would
+    # had the two come the other way round.
+    with filrouge.open(tmp_path / "merged.db") as fr:
+        fr.ingest_records([{"id": "k1", "title": "Tripoli", "published": "2011-03-01",
+                            "text": "Le dirigeant libyen Kadhafi a parlé mardi depuis Tripoli. Kadhafi a insisté."}])
+        fr.ingest_records([{"id": "k2", "title": "Tripoli", "published": "2011-03-02",
+                            "text": "Le colonel Mouammar Kadhafi a quitté Tripoli mercredi."}])
+        redirects = fr.store.entity_redirects()
+        assert redirects, "the lone surname was not merged: nothing to test"
+        c = fr.story_index.clusterer
+        feats = {f.id: f for fs in c.members.values() for f in fs}
+        gaddafi = fr.find_entity("Mouammar Kadhafi")
+        assert gaddafi in feats["k1"].entities and not set(feats["k1"].entities) & set(redirects)
+        for cluster in [*c.events.values(), *c.stories.values()]:
+            assert not set(cluster.entities) & set(redirects)
+        assert all(c.entity_df[e] == 0 for e in redirects) and c.entity_df[gaddafi] == 2
+
+
 def test_stories_time_reads_a_url_day_but_not_a_url_month():
     """A URL's day (/2013/05/03/) dates an article for the clusterer; a month folder
     (/2013/05/) is where the site files it, not when it happened: no time signal."""

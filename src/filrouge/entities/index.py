@@ -154,9 +154,13 @@ class EntityIndex:
             new_keys += [(k, etype, "name") for k in full]
             new_keys += [(p, etype, "part") for p in parts]
             new_keys += [(d, etype, "del") for k in full if len(k) >= NEAR_MIN for d in deletions(k)]
-            owners = self.store.entity_find((p, etype, "part") for p in short)
-            shorts = self.store.entity_find((p, etype, "name") for p in short)
-            for k in short:
+            # A lone name later finds the person by a part of the full name (``_by_part``);
+            # the full name arriving later finds the lone names that came first the same way,
+            # so the order of the two makes no difference.
+            lone = short | parts
+            owners = self.store.entity_find((p, etype, "part") for p in lone)
+            shorts = self.store.entity_find((p, etype, "name") for p in lone)
+            for k in lone:
                 others = set(owners.get((k, etype, "part"), [])) - {eid}
                 if not others:
                     merge.update(e for e in shorts.get((k, etype, "name"), []) if e != eid and self._short_only(e))

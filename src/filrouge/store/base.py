@@ -185,6 +185,10 @@ class Store(ABC):
     def entity_resolve(self, entity: str) -> str | None: ...
 
     @abstractmethod
+    def entity_redirects(self) -> dict[str, str]:
+        """Every merged entity id → the id it now goes by."""
+
+    @abstractmethod
     def entity_types(self, entities: Iterable[str]) -> dict[str, str]: ...
 
     @abstractmethod

@@ -86,6 +86,9 @@ class SQLiteEntities(SQLiteCopies):
         found = self.db.execute("SELECT 1 FROM entities WHERE id = ?", (eid,)).fetchone()
         return eid if found else None
 
+    def entity_redirects(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT old, new FROM entity_redirects"))
+
     def entity_types(self, entities: Iterable[str]) -> dict[str, str]:
         return dict(self._select_in("SELECT id, type FROM entities WHERE id IN ({marks})", entities))
 

@@ -47,6 +47,7 @@ class StoryIndex:
         self.settings = settings or ClusterSettings()
         self._clusterer: Clusterer | None = None
         self._seq = 0
+        self._redirects_seen = -1   # entity redirects when the articles in memory were refreshed
 
     # ---------------------------------------------------------------- state
     @property
@@ -171,8 +172,40 @@ class StoryIndex:
                     # Loaded from the store (a restart, or back for a late copy): its articles.
                     ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
                     c.members[eid] = self.features([self.store.get(a) for a in ids])
+            self._refresh_entities()
             moved = c.consolidate()
         return len(moved)
+
+    def _refresh_entities(self) -> None:
+        """Give the articles in memory the entities they have now. An article's entities
+        are read when it arrives; a later article can merge one of them into another ("Kadhafi"
+        alone, then "Mouammar Kadhafi"), and what came first would otherwise keep the old
+        id, so that the order of arrival would decide whether the two articles share it.
+        The document frequencies follow."""
+        c = self.clusterer
+        redirects = self.store.entity_redirects()
+        if len(redirects) == self._redirects_seen:
+            return
+        self._redirects_seen = len(redirects)
+        for eid, feats in c.members.items():
+            event = c.events.get(eid)
+            story = c.stories.get(event.parent or "") if event is not None else None
+            for f in feats:
+                if not any(e in redirects for e in f.entities):
+                    continue
+                now = self._salience(f.id)
+                for cluster in (event, story):
+                    if cluster is not None:
+                        cluster.rename_entities(f.entities.keys(), now.keys())
+                        c.dirty.add(cluster.id)
+                gone, new = f.entities.keys() - now.keys(), now.keys() - f.entities.keys()
+                for e in gone:
+                    if c.entity_df[e] > 0:
+                        c.entity_df[e] -= 1
+                        c.entity_changes[e] -= 1
+                c.entity_df.update(new)
+                c.entity_changes.update(new)
+                f.entities = now
 
     def _revive_copy_event(self, grp: str) -> None:
         """Copies always join their copy's event: bring it back to memory when it left

@@ -189,6 +189,15 @@ class Cluster:
                 del mine[k]
         self._norm = self._unit = self._core = self._core_idf = None
 
+    def rename_entities(self, old: Iterable[str], new: Iterable[str]) -> None:
+        """One of its articles' entities now go by other ids (merged since it came): its
+        share moves from ``old`` to ``new``."""
+        self.entities.subtract(old)
+        for k in [k for k, v in self.entities.items() if v <= 0]:
+            del self.entities[k]
+        self.entities.update(new)
+        self._core = self._core_idf = None
+
     def absorb(self, other: Cluster, keep_terms: int) -> None:
         self.vector = self.vector + other.vector
         self.n += other.n
