@@ -47,7 +47,7 @@ class StoryIndex:
         self.settings = settings or ClusterSettings()
         self._clusterer: Clusterer | None = None
         self._seq = 0
-        self._redirects_seen = -1   # entity redirects when the articles in memory were refreshed
+        self._redirects_seen: dict[str, str] | None = None   # entity redirects at the last refresh
 
     # ---------------------------------------------------------------- state
     @property
@@ -184,9 +184,9 @@ class StoryIndex:
         The document frequencies follow."""
         c = self.clusterer
         redirects = self.store.entity_redirects()
-        if len(redirects) == self._redirects_seen:
+        if redirects == self._redirects_seen:
             return
-        self._redirects_seen = len(redirects)
+        self._redirects_seen = redirects
         for eid, feats in c.members.items():
             event = c.events.get(eid)
             story = c.stories.get(event.parent or "") if event is not None else None
