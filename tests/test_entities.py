@@ -45,6 +45,9 @@ def test_names_near_is_one_edit_and_never_joins_kim_jong_il():
     assert near(key("Choïgo"), key("Choïgou"))
     assert not near(key("Kim Jong Il"), key("Kim Jong Un"))
     assert not near(key("Li"), key("Lee"))  # too short to risk
+    # One edit apart but other numbers: other things.
+    assert not near(key("COP 26"), key("COP 27")) and not near(key("G7"), key("G8"))
+    assert not near(key("Louis XIV"), key("Louis XV")) and not near(key("Résolution 1973"), key("Résolution 1970"))
     assert fold("L'Élysée") == "l elysee"
     assert "ab" in deletions("abc") and "abc" not in deletions("abc")
 
@@ -163,6 +166,13 @@ def test_entities_a_lone_surname_joins_a_full_name_that_comes_later_alone(fr):
     _ingest(fr, ("k2", "Tripoli", "Le colonel Mouammar Kadhafi a quitté Tripoli mercredi."))
     gaddafi = _entity_of(fr, "Mouammar Kadhafi")
     assert set(gaddafi.articles) == {"k1", "k2"}
+
+
+def test_entities_numbers_keep_near_names_apart_across_articles(fr):
+    _ingest(fr, ("n1", "Versailles", "Le roi Louis XIV a fait agrandir le château de Versailles."))
+    _ingest(fr, ("n2", "Versailles", "Le roi Louis XV a fait construire le Petit Trianon à Versailles."))
+    assert _entity_of(fr, "Louis XIV").articles == ("n1",)
+    assert _entity_of(fr, "Louis XV").articles == ("n2",)
 
 
 def test_entities_follow_removal_and_new_versions(fr):

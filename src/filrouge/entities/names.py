@@ -88,12 +88,30 @@ def key(name: str) -> str:
 
 
 def near(a: str, b: str) -> bool:
-    """Whether two keys are one edit apart (or equal), both long enough to risk it."""
+    """Whether two keys are one edit apart (or equal), both long enough to risk it, and
+    name the same numbers."""
     if a == b:
         return True
-    if min(len(a), len(b)) < NEAR_MIN or abs(len(a) - len(b)) > 1:
+    if min(len(a), len(b)) < NEAR_MIN or abs(len(a) - len(b)) > 1 or not same_numbers(a, b):
         return False
     return bool(deletions(a) & (deletions(b) | {b})) or a in deletions(b)
+
+
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+
+
+def same_numbers(a: str, b: str) -> bool:
+    """Whether two keys name the same numbers, in figures or in Roman numerals: one edit
+    apart, "COP 26" and "COP 27", "G7" and "G8", "Charles I" and "Charles VI" are still two.
+
+    >>> same_numbers("cop 26", "cop 27"), same_numbers("cop 26", "kop 26")
+    (False, True)
+    """
+    return _numbers(a) == _numbers(b)
+
+
+def _numbers(k: str) -> list[str]:
+    return [w for w in k.split() if any(c.isdigit() for c in w) or _ROMAN.fullmatch(w) and w]
 
 
 def deletions(k: str) -> set[str]:
