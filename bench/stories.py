@@ -117,9 +117,7 @@ def _loaded(feats: list[Features], events: int, seed: int = 0) -> Clusterer:
     s = dataclasses.replace(Settings.load().stories, max_active=max(events * 2, 50_000))
     c = Clusterer(s)
     for f in feats:
-        c.n_articles += 1
-        c.term_df.update(f.terms.keys())
-        c.entity_df.update(f.entities.keys())
+        c.count(f)
     for i in range(events):
         f = feats[i % len(feats)]
         k = i // len(feats)

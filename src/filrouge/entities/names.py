@@ -111,7 +111,7 @@ def same_numbers(a: str, b: str) -> bool:
 
 
 def _numbers(k: str) -> list[str]:
-    return [w for w in k.split() if any(c.isdigit() for c in w) or _ROMAN.fullmatch(w) and w]
+    return [w for w in k.split() if any(c.isdigit() for c in w) or _ROMAN.fullmatch(w)]
 
 
 def deletions(k: str) -> set[str]:

@@ -188,24 +188,9 @@ class StoryIndex:
             return
         self._redirects_seen = redirects
         for eid, feats in c.members.items():
-            event = c.events.get(eid)
-            story = c.stories.get(event.parent or "") if event is not None else None
             for f in feats:
-                if not any(e in redirects for e in f.entities):
-                    continue
-                now = self._salience(f.id)
-                for cluster in (event, story):
-                    if cluster is not None:
-                        cluster.rename_entities(f.entities.keys(), now.keys())
-                        c.dirty.add(cluster.id)
-                gone, new = f.entities.keys() - now.keys(), now.keys() - f.entities.keys()
-                for e in gone:
-                    if c.entity_df[e] > 0:
-                        c.entity_df[e] -= 1
-                        c.entity_changes[e] -= 1
-                c.entity_df.update(new)
-                c.entity_changes.update(new)
-                f.entities = now
+                if any(e in redirects for e in f.entities):
+                    c.rename_entities(eid, f, self._salience(f.id))
 
     def _revive_copy_event(self, grp: str) -> None:
         """Copies always join their copy's event: bring it back to memory when it left

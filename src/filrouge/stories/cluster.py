@@ -184,17 +184,13 @@ class Cluster:
                              (self.days, Counter(d for f in feats for d in f.days)),
                              (self.years, Counter(y for f in feats for y in f.years)),
                              (self.dates, Counter(d for f in feats for d in f.dates))):
-            mine.subtract(theirs)
-            for k in [k for k, v in mine.items() if v <= 0]:
-                del mine[k]
+            _take(mine, theirs)
         self._norm = self._unit = self._core = self._core_idf = None
 
     def rename_entities(self, old: Iterable[str], new: Iterable[str]) -> None:
         """One of its articles' entities now go by other ids (merged since it came): its
         share moves from ``old`` to ``new``."""
-        self.entities.subtract(old)
-        for k in [k for k, v in self.entities.items() if v <= 0]:
-            del self.entities[k]
+        _take(self.entities, old)
         self.entities.update(new)
         self._core = self._core_idf = None
 
@@ -476,14 +472,35 @@ class Clusterer:
             cid = self.redirects[cid]
         return cid
 
-    def assign(self, f: Features) -> Assignment:
-        """File one article: join the best event or open one; attach events to stories."""
+    def count(self, f: Features) -> None:
+        """Count an article in the document frequencies (and in their changes, to save)."""
         self.n_articles += 1
-        weights = self._term_weights(f.terms)
         self.term_df.update(f.terms.keys())
         self.term_changes.update(f.terms.keys())
         self.entity_df.update(f.entities.keys())
         self.entity_changes.update(f.entities.keys())
+
+    def rename_entities(self, event: str, f: Features, now: dict[str, float]) -> None:
+        """An article of ``event`` (in memory) now names ``now``: its entities were merged
+        into others since it came. Its event, its story and the document frequencies follow."""
+        e = self.events.get(event)
+        for c in (e, self.stories.get(e.parent or "") if e is not None else None):
+            if c is not None:
+                c.rename_entities(f.entities.keys(), now.keys())
+                self.dirty.add(c.id)
+        for k in f.entities.keys() - now.keys():
+            if self.entity_df[k] > 0:
+                self.entity_df[k] -= 1
+                self.entity_changes[k] -= 1
+        new = now.keys() - f.entities.keys()
+        self.entity_df.update(new)
+        self.entity_changes.update(new)
+        f.entities = now
+
+    def assign(self, f: Features) -> Assignment:
+        """File one article: join the best event or open one; attach events to stories."""
+        weights = self._term_weights(f.terms)
+        self.count(f)
         if f.day is not None:
             self.latest = f.day if self.latest is None else max(self.latest, f.day)
         q = self._query(f, weights)
@@ -1104,6 +1121,13 @@ def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray
         for r in np.flatnonzero(stale):
             best[r], arg[r] = live[r].max(), live[r].argmax()
     return owner
+
+
+def _take(mine: Counter[str], theirs: Iterable[str] | Counter[str]) -> None:
+    """Subtract ``theirs`` from ``mine`` and drop the keys spent."""
+    mine.subtract(theirs)
+    for k in [k for k, v in mine.items() if v <= 0]:
+        del mine[k]
 
 
 def _heaviest(terms: Counter[str], n: int) -> list[tuple[str, float]]:
