@@ -226,6 +226,41 @@ def test_tell_a_sentence_one_outlet_prints_under_different_articles_is_not_told(
         assert not [s for s in told if "rédaction" in s["text"]], told
 
 
+def test_tell_a_date_in_page_furniture_gets_no_vote(tmp_path):
+    # One outlet's pitch names 1 March in three of its pages, and the bylines name the days
+    # the pages were put online or updated: none of it says what happened when. The vote on
+    # 3 March, named by two outlets, is the story's first date.
+    pitch = "Notre grand dossier du 1er mars sur la crise politique reste à lire sur notre site."
+    records = [{"id": f"q{i}", "source": "Le Quotidien", "published": f"2023-03-0{4 + i}", "title": title,
+                "text": f"Par Jeanne Martin Publié le {4 + i} mars 2023 à 14h06 - Mis à jour le 6 mars 2023 à 18h10. "
+                        f"{lead} {body} {pitch}"}
+               for i, (title, lead, body) in enumerate([
+                   ("Le cabinet renversé", "Les députés ont voté le 3 mars une motion qui renverse le cabinet du Premier ministre.",
+                    "L'opposition parle d'une victoire historique. Le chef du gouvernement a remis sa démission le soir même "
+                    "et quitté son bureau sous les applaudissements de ses collaborateurs. Les marchés ont à peine réagi, "
+                    "la monnaie a même gagné un peu de terrain face au dollar. Dans les couloirs du palais, on prépare déjà "
+                    "la passation de pouvoir et l'inventaire des dossiers laissés en suspens par l'équipe sortante."),
+                   ("Qui pour gouverner", "Le président consulte les partis pour nommer un nouveau chef du gouvernement.",
+                    "Trois noms circulent, dont celui d'une ancienne ministre des Finances. Les écologistes exigent un "
+                    "accord écrit avant d'entrer dans une coalition et les centristes hésitent encore. Un sondage publié "
+                    "dans la matinée place les conservateurs en tête des intentions de vote, loin devant la gauche. "
+                    "Les constitutionnalistes rappellent que rien n'oblige le chef de l'Etat à dissoudre l'assemblée."),
+                   ("La rue attend", "Les syndicats appellent à une nouvelle journée de grève la semaine prochaine.",
+                    "Les cheminots et les enseignants promettent de défiler dans toutes les grandes villes. "
+                    "Les commerçants du centre craignent une nouvelle baisse de leur chiffre d'affaires. La préfecture "
+                    "annonce des renforts de police autour des ministères et des gares. Les étudiants, eux, votent en "
+                    "assemblée générale le blocage de plusieurs universités de province.")])]
+    records.append({"id": "s1", "source": "Le Soir", "published": "2023-03-04", "title": "Motion adoptée",
+                    "text": "Le 3 mars, le parlement a voté une motion de défiance contre le gouvernement. "
+                            "Le vote a été acquis à une courte majorité après une longue séance."})
+    with filrouge.open(tmp_path / "f.db") as fr:
+        fr.ingest_records(records)
+        sources = fr.sources([r["id"] for r in records])
+        entries = timeline(sources, fr.settings.tell, dates=2)
+        assert [e.date for e in entries] == ["2023-03-03", "2023-03-04"], entries
+        assert entries[0].independent_sources == 2, entries[0]
+
+
 def test_tell_a_date_still_named_weeks_later_outranks_a_busier_day_no_one_recalls(tmp_path):
     # Three outlets report a vote on 3 March the day it happens; one reports the 1 March
     # occupation, and another still names it two months on. What is recalled mattered more.

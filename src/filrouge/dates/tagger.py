@@ -58,7 +58,9 @@ class _Context:
     tense: str | None
 
 
-Result = tuple[str, str, str, str | None, str | None]  # type, value, granularity, mod, reference
+Result = tuple[str, str, str, str | None, str | None]
+# What may stand between a recurrence and its hour: "chaque matin à 8 heures", "every day at 9".
+_RECURRING_AT = re.compile(r"[\s,]*(?:à|a|at|um|vers|towards|around|gegen|hacia|sobre|,)?\s*", re.IGNORECASE)  # type, value, granularity, mod, reference
 
 
 def _roman(text: str) -> int | None:
@@ -326,6 +328,11 @@ class Tagger:
             results = handler(c, ctx)
             if results is None:
                 continue
+            if c.rule.kind == "time" and out and out[-1].type == "SET" and _RECURRING_AT.fullmatch(text[out[-1].end:c.start]):
+                # "chaque matin à 8 heures", "every Monday at 10": the hour of a recurrence,
+                # not a point in time on the last day named
+                typ, value, gran, mod, _ = results
+                results = ("SET", "XXXX-XX-XXT" + value.split("T", 1)[1], gran, mod, None)
             if not isinstance(results, list):
                 results = [(c.start, c.end, results)]
             for start, end, (typ, value, gran, mod, reference) in results:

@@ -41,6 +41,7 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A date named as the start of what is still going on ("en proie depuis le 15 février à une
 # révolte"): the sentence tells what has been happening since, not what happened that day.
+_BYLINE = re.compile(r"^(?:(?:par|by|von|por)\s[^.]{0,60}?)?(?:publi|mis\s+à\s+jour|modifi|updated|published|posted|actualis)", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|the|el|dem|den)\s*)?$", re.IGNORECASE)
 
 
@@ -337,6 +338,8 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
     # to that month: some day of it, not the one the month's other articles name most.
     vague: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, u in enumerate(found):
+        if _boilerplate(u) or _BYLINE.match(u.text):
+            continue
         for k in u.dates:
             if k[1] not in grans or not _inside(k, span):
                 continue
