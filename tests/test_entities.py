@@ -48,6 +48,14 @@ def test_names_near_is_one_edit_and_never_joins_kim_jong_il():
     # One edit apart but other numbers: other things.
     assert not near(key("COP 26"), key("COP 27")) and not near(key("G7"), key("G8"))
     assert not near(key("Louis XIV"), key("Louis XV")) and not near(key("Résolution 1973"), key("Résolution 1970"))
+    # One edit apart on a word's first letter: other words (Calais, Valais; Braves, Ravens),
+    # unless one sound is spelled two ways or a letter is put before the word.
+    for a, b in [("Calais", "Valais"), ("Manama", "Panama"), ("al-Baida", "al-Qaida"), ("Braves", "Ravens"),
+                 ("Steve Cooley", "Steve Foley"), ("Oregon", "région")]:
+        assert not near(key(a), key(b)), (a, b)
+    for a, b in [("Seif al-Islam", "Seif el-Islam"), ("Kadhafi", "Qadhafi"), ("Djibril", "Jibril"),
+                 ("Yekaterina", "Ekaterina"), ("Ousama", "Oussama")]:
+        assert near(key(a), key(b)), (a, b)
     assert fold("L'Élysée") == "l elysee"
     assert "ab" in deletions("abc") and "abc" not in deletions("abc")
 
@@ -173,6 +181,13 @@ def test_entities_numbers_keep_near_names_apart_across_articles(fr):
     _ingest(fr, ("n2", "Versailles", "Le roi Louis XV a fait construire le Petit Trianon à Versailles."))
     assert _entity_of(fr, "Louis XIV").articles == ("n1",)
     assert _entity_of(fr, "Louis XV").articles == ("n2",)
+
+
+def test_entities_a_word_with_another_first_letter_keeps_near_names_apart_across_articles(fr):
+    _ingest(fr, ("p1", "Ferries", "Le ferry est arrivé à Calais avec deux heures de retard."))
+    _ingest(fr, ("p2", "Montagne", "La station de Verbier, en Valais, manque de neige."))
+    assert _entity_of(fr, "Calais").articles == ("p1",)
+    assert _entity_of(fr, "Valais").articles == ("p2",)
 
 
 def test_entities_follow_removal_and_new_versions(fr):

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from ..article import Article, Entity, Mention
 from ..store import Store
 from .local import name_key, name_words
-from .names import NEAR_MIN, alias_ids, alias_table, deletions, key, near_probes, same_numbers, slug
+from .names import NEAR_MIN, alias_ids, alias_table, deletions, key, near_probes, same_initials, same_numbers, slug
 
 Key = tuple[str, str, str]
 
@@ -115,10 +115,11 @@ class EntityIndex:
         return self._choose(hits)
 
     def _same_shape(self, entity: str, keys: set[str]) -> bool:
-        """A near match must have as many words ("Kim Jong Un" is not near "Kim Jongun")
-        and the same numbers ("COP 26" is not "COP 27")."""
+        """A near match must have as many words ("Kim Jong Un" is not near "Kim Jongun"),
+        the same numbers ("COP 26" is not "COP 27") and words that start alike ("Calais"
+        is not "Valais")."""
         names = self.store.entity_keys_of(entity, "name")
-        return not names or any(len(n.split()) == len(k.split()) and same_numbers(n, k)
+        return not names or any(len(n.split()) == len(k.split()) and same_numbers(n, k) and same_initials(n, k)
                                 for n in names for k in keys)
 
     def _by_part(self, short: set[str], etype: str) -> str | None:
