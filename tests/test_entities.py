@@ -212,6 +212,25 @@ def test_entities_enrich_rebuilds_them(fr, db_path):
     assert {"Xi Jinping", "Vladimir Poutine", "Pékin"} <= {e.name for e in fr.entities()}
 
 
+def test_entities_enrich_links_them_again_and_rebuilds_the_stories_they_changed(fr, db_path):
+    # A store whose older linking rules made Calais and Valais one entity: enrich links the
+    # entities again from scratch, and rebuilds the events and stories found with the old ones.
+    _ingest(fr, ("p1", "Ferries", "Le ferry est arrivé à Calais avec deux heures de retard."),
+            ("p2", "Montagne", "La station de Verbier, en Valais, manque de neige."))
+    fr.store.entity_merge(fr.find_entity("Valais"), fr.find_entity("Calais"))
+    assert set(_entity_of(fr, "Calais").articles) == {"p1", "p2"}
+    fr.enrich()
+    assert fr.relinked == 1
+    assert _entity_of(fr, "Calais").articles == ("p1",)
+    assert _entity_of(fr, "Valais").articles == ("p2",)
+    assert sorted(a for s in fr.stories() for a in s.articles) == ["p1", "p2"]
+    # Nothing changed since: enrich leaves the events and stories as they are.
+    events = {a: e.id for s in fr.stories() for e in s.events for a in e.articles}
+    fr.enrich()
+    assert fr.relinked == 0
+    assert {a: e.id for s in fr.stories() for e in s.events for a in e.articles} == events
+
+
 # ---------------------------------------------------------------------------- CLI
 def test_cli_entities_entity_and_show_json(tmp_path):
     db = tmp_path / "s.db"

@@ -83,6 +83,7 @@ class Filrouge:
         self.entity_index = EntityIndex(self.store)
         self.story_index = StoryIndex(self.store, self.settings.stories)
         self.searcher = Searcher(self.store)
+        self.relinked = 0   # articles whose canonical entities the last enrich changed
         self._reports: dict[tuple[Any, ...], tuple[Story, dict[str, Any]]] = {}
         self._labels: tuple[Any, dict[str, str]] = (None, {})
 
@@ -425,20 +426,29 @@ class Filrouge:
         """Recompute what later stages derive for every stored article: date mentions and
         inferred publication dates (after an upgrade of the temporal grammar), entities and
         quotations (after an upgrade of their rules), and the copy index for articles stored
-        before it existed. Returns the number of articles done. Articles are read a batch at
-        a time, so memory stays flat."""
-        ids = self.store.ids()
+        before it existed. The canonical entities are linked again from scratch, in the
+        order the articles arrived (an upgrade of the linking rules may split what an older
+        version joined); when that changes the entities of any article, every event and
+        story is rebuilt (:meth:`recluster`), since they were found with the old ones.
+        Returns the number of articles done. Articles are read a batch at a time, so memory
+        stays flat; the entities are rebuilt in one transaction, so an interrupted enrich
+        leaves the old ones."""
+        ids = self.store.arrival_order()
         total = len(ids)
         done = 0
-        for k in range(0, total, batch):
-            articles = extract_entities([redate(self.store.get(i)) for i in ids[k:k + batch]])
-            with self.store.transaction():
+        before = self._entity_sets()
+        with self.store.transaction():
+            self.store.entity_clear()
+            for k in range(0, total, batch):
+                articles = extract_entities([redate(self.store.get(i)) for i in ids[k:k + batch]])
                 self.store.update_derived(articles)
                 for a in articles:
                     self.entity_index.add(a)
-            done = min(total, k + batch)
-            if on_progress:
-                on_progress(done, total)
+                done = min(total, k + batch)
+                if on_progress:
+                    on_progress(done, total)
+        after = self._entity_sets()
+        self.relinked = sum(before.get(i, frozenset()) != after.get(i, frozenset()) for i in set(before) | set(after))
         todo = self.store.copy_unindexed(INDEX_VERSION)
         for k in range(0, len(todo), batch):
             with self.store.transaction():
@@ -446,6 +456,9 @@ class Filrouge:
         # Dates inferred from copies were reset above: give them back.
         with self.store.transaction():
             self._date_from_copies(i for g in self.store.copy_groups().values() for i in g)
+        if self.relinked:
+            self.recluster()
+            return done
         # Articles stored before the story index (or whose assignment failed) join events.
         todo = self.store.story_unassigned()
         for k in range(0, len(todo), batch):
@@ -453,6 +466,13 @@ class Filrouge:
                 self.story_index.add([self.store.get(i) for i in todo[k:k + batch]])
         self.story_index.settle()
         return done
+
+    def _entity_sets(self) -> dict[str, frozenset[str]]:
+        """Every stored article's canonical entities."""
+        out: dict[str, set[str]] = {}
+        for entity, article, _ in self.store.entity_articles():
+            out.setdefault(article, set()).add(entity)
+        return {a: frozenset(e) for a, e in out.items()}
 
     @staticmethod
     def dates(text: str, ref: str | None = None, language: str = "fr") -> list[DateMention]:

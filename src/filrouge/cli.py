@@ -743,6 +743,9 @@ def enrich(obj: Context, quiet: bool) -> None:
     n = fr.enrich(_progress("enriched", quiet))
     if not quiet:
         click.echo(f"{_after_progress()}enriched {n} articles", err=True)
+        if fr.relinked:
+            click.echo(f"the entities of {fr.relinked} articles changed: every event and story was rebuilt "
+                       "(their ids may have changed)", err=True)
 
 
 def _progress(verb: str, quiet: bool) -> Callable[[int, int], None]:

@@ -173,6 +173,11 @@ class Store(ABC):
     def entity_forget(self, article_id: str) -> None: ...
 
     @abstractmethod
+    def entity_clear(self) -> None:
+        """Forget every entity, key, redirect, mention and quotation (``enrich`` links them
+        all again from here)."""
+
+    @abstractmethod
     def entity_create(self, hint: str, etype: str, exact: bool = False) -> str: ...
 
     @abstractmethod

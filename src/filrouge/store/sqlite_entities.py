@@ -116,6 +116,11 @@ class SQLiteEntities(SQLiteCopies):
             self.db.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
             self.db.execute("DELETE FROM entity_indexed WHERE article = ?", (rowid,))
 
+    def entity_clear(self) -> None:
+        with self.transaction():
+            for table in ("quotes", "mentions", "entity_indexed", "entity_redirects", "entity_keys", "entities"):
+                self.db.execute(f"DELETE FROM {table}")
+
     def entity_seq(self, entities: Iterable[str]) -> dict[str, int]:
         return dict(self._select_in("SELECT id, seq FROM entities WHERE id IN ({marks})", entities))
 
