@@ -436,7 +436,7 @@ class Filrouge:
         ids = self.store.arrival_order()
         total = len(ids)
         done = 0
-        before = self._entity_sets()
+        before = self.store.entity_digests()
         with self.store.transaction():
             self.store.entity_clear()
             for k in range(0, total, batch):
@@ -447,8 +447,8 @@ class Filrouge:
                 done = min(total, k + batch)
                 if on_progress:
                     on_progress(done, total)
-        after = self._entity_sets()
-        self.relinked = sum(before.get(i, frozenset()) != after.get(i, frozenset()) for i in set(before) | set(after))
+        after = self.store.entity_digests()
+        self.relinked = sum(before.get(i) != after.get(i) for i in set(before) | set(after))
         todo = self.store.copy_unindexed(INDEX_VERSION)
         for k in range(0, len(todo), batch):
             with self.store.transaction():
@@ -466,13 +466,6 @@ class Filrouge:
                 self.story_index.add([self.store.get(i) for i in todo[k:k + batch]])
         self.story_index.settle()
         return done
-
-    def _entity_sets(self) -> dict[str, frozenset[str]]:
-        """Every stored article's canonical entities."""
-        out: dict[str, set[str]] = {}
-        for entity, article, _ in self.store.entity_articles():
-            out.setdefault(article, set()).add(entity)
-        return {a: frozenset(e) for a, e in out.items()}
 
     @staticmethod
     def dates(text: str, ref: str | None = None, language: str = "fr") -> list[DateMention]:

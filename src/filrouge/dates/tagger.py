@@ -58,9 +58,9 @@ class _Context:
     tense: str | None
 
 
-Result = tuple[str, str, str, str | None, str | None]
+Result = tuple[str, str, str, str | None, str | None]  # type, value, granularity, mod, reference
 # What may stand between a recurrence and its hour: "chaque matin à 8 heures", "every day at 9".
-_RECURRING_AT = re.compile(r"[\s,]*(?:à|a|at|um|vers|towards|around|gegen|hacia|sobre|,)?\s*", re.IGNORECASE)  # type, value, granularity, mod, reference
+_RECURRING_AT = re.compile(r"[\s,]*(?:à|a|at|um|vers|towards|around|gegen|hacia|sobre)?\s*", re.IGNORECASE)
 
 
 def _roman(text: str) -> int | None:

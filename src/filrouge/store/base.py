@@ -173,6 +173,11 @@ class Store(ABC):
     def entity_forget(self, article_id: str) -> None: ...
 
     @abstractmethod
+    def entity_digests(self) -> dict[str, int]:
+        """Each article that names entities → a hash of the set of their ids (to tell, in
+        this process, whose entities changed without holding them all)."""
+
+    @abstractmethod
     def entity_clear(self) -> None:
         """Forget every entity, key, redirect, mention and quotation (``enrich`` links them
         all again from here)."""

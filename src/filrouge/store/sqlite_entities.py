@@ -116,6 +116,11 @@ class SQLiteEntities(SQLiteCopies):
             self.db.execute("DELETE FROM quotes WHERE article = ?", (rowid,))
             self.db.execute("DELETE FROM entity_indexed WHERE article = ?", (rowid,))
 
+    def entity_digests(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT a.id, group_concat(DISTINCT m.entity) FROM mentions m "
+                               "JOIN articles a ON a.rowid = m.article GROUP BY m.article")
+        return {aid: hash(frozenset(ents.split(","))) for aid, ents in rows}
+
     def entity_clear(self) -> None:
         with self.transaction():
             for table in ("quotes", "mentions", "entity_indexed", "entity_redirects", "entity_keys", "entities"):

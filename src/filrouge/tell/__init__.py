@@ -41,8 +41,12 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A date named as the start of what is still going on ("en proie depuis le 15 février à une
 # révolte"): the sentence tells what has been happening since, not what happened that day.
-_BYLINE = re.compile(r"^(?:(?:par|by|von|por)\s[^.]{0,60}?)?(?:publi|mis\s+à\s+jour|modifi|updated|published|posted|actualis)", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|the|el|dem|den)\s*)?$", re.IGNORECASE)
+# A byline's dates ("Par X Publié le 31 mars 2011 à 14h06 - Mis à jour le …"): when the page
+# went online, not what happened.
+_BYLINE = re.compile(r"^(?:(?:par|by|von|por)\s[^.]{0,60}?)?(?:publié|mis\s+à\s+jour|modifié|updated|published|posted|"
+                     r"actualisé|veröffentlicht|aktualisiert|publicado|actualizado)e?\b[^.]{0,25}?(?:\d{4}|\d{1,2}\s?[h:]\s?\d\d)",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)
