@@ -190,6 +190,17 @@ def test_entities_a_word_with_another_first_letter_keeps_near_names_apart_across
     assert _entity_of(fr, "Valais").articles == ("p2",)
 
 
+def test_entities_a_preposition_that_opens_a_sentence_is_not_part_of_the_name(fr):
+    # "A Benghazi, ..." (à without its accent, as capitals are often written): the model takes
+    # the preposition into the place's name; it is the same Benghazi as elsewhere.
+    _ingest(fr, ("b1", "Libye", "Les rebelles libyens tiennent toujours Benghazi, leur capitale."),
+            ("b2", "Libye", "A Benghazi, les rebelles ont célébré le vote du Conseil de sécurité. "
+                            "Au Moyen-Orient, la décision a été saluée."))
+    assert set(_entity_of(fr, "Benghazi").articles) == {"b1", "b2"}
+    names = {e.name for e in fr.entities()}
+    assert not {n for n in names if n.split()[0] in ("A", "Au", "En")}, names
+
+
 def test_entities_follow_removal_and_new_versions(fr):
     _ingest(fr, ("c1", "Séoul", "Le président Yoon Suk Yeol a reçu Antony Blinken à Séoul."),
             ("c2", "Séoul", "Antony Blinken a quitté Séoul mardi."))

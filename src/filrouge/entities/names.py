@@ -229,6 +229,7 @@ class Words:
     that: tuple[str, ...] = ()
     role_heads: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
+    prepositions: frozenset[str] = frozenset()
 
 
 @cache
@@ -252,7 +253,7 @@ def words(language: str | None) -> Words:
         if name == "demonym_min_length":
             kw[name] = int(value)
         elif name in ("street_heads", "event_heads", "weather_heads", "demonym_articles", "pronouns",
-                      "portfolio_heads", "common_capitalised"):
+                      "portfolio_heads", "common_capitalised", "prepositions"):
             kw[name] = frozenset(_entries(value))
         else:
             kw[name] = _entries(value)

@@ -93,6 +93,13 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
             s += m.end()
             if _honorific(m.group()):
                 etype = "PER"
+    # A leading preposition: "A Benghazi" → "Benghazi", "Au Moyen-Orient" → "Moyen-Orient",
+    # when a capital follows and the table does not know the whole name.
+    head = fold(text[s:e]).split()
+    lead = re.match(r"^(\S+)\s+(?=[A-ZÀ-Ý])", text[s:e])
+    if lead and len(head) > 1 and fold(lead.group(1)) in words(language).prepositions \
+            and key(text[s:e]) not in alias_table():
+        s += lead.end()
     # A leading article: "La Russie" → "Russie", unless the table knows the whole name.
     head = fold(text[s:e]).split()
     if len(head) > 1 and head[0] in ARTICLES and key(text[s:e]) not in alias_table():
