@@ -88,13 +88,12 @@ def key(name: str) -> str:
 
 
 def near(a: str, b: str) -> bool:
-    """Whether two keys are one edit apart (or equal), both long enough to risk it, and
-    name the same numbers."""
+    """Whether two keys are one edit apart (or equal), both long enough to risk it, name
+    the same numbers and have words that start alike."""
     if a == b:
         return True
-    if min(len(a), len(b)) < NEAR_MIN or abs(len(a) - len(b)) > 1 or not same_numbers(a, b):
-        return False
-    if not same_initials(a, b):
+    if min(len(a), len(b)) < NEAR_MIN or abs(len(a) - len(b)) > 1 \
+            or not same_numbers(a, b) or not same_initials(a, b):
         return False
     return bool(deletions(a) & (deletions(b) | {b})) or a in deletions(b)
 

@@ -93,12 +93,11 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
             s += m.end()
             if _honorific(m.group()):
                 etype = "PER"
+    lang = words(language)
     # A leading preposition: "A Benghazi" → "Benghazi", "Au Moyen-Orient" → "Moyen-Orient",
     # when a capital follows and the table does not know the whole name.
-    head = fold(text[s:e]).split()
     lead = re.match(r"^(\S+)\s+(?=[A-ZÀ-Ý])", text[s:e])
-    if lead and len(head) > 1 and fold(lead.group(1)) in words(language).prepositions \
-            and key(text[s:e]) not in alias_table():
+    if lead and fold(lead.group(1)) in lang.prepositions and key(text[s:e]) not in alias_table():
         s += lead.end()
     # A leading article: "La Russie" → "Russie", unless the table knows the whole name.
     head = fold(text[s:e]).split()
@@ -106,7 +105,6 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
         m2 = re.match(r"^\S+?(?:\s+|['’])", text[s:e])
         if m2:
             s += m2.end()
-    lang = words(language)
     toks = [(m.start() + s, m.end() + s) for m in _WORD.finditer(text[s:e])]
     if not toks:
         return None
