@@ -110,3 +110,15 @@ def test_quotes_a_country_that_opens_the_sentence_speaks_and_notre_is_no_verb():
     assert not any(s == "France" for _, s, _ in q), q
     # "notre" is not the speech verb "noter": a title after it is no quotation.
     assert not any(t == "La carte des combats" for t, _, _ in q), q
+
+
+def test_quotes_straight_marks_inside_a_straight_quotation():
+    # The inner pair of marks is the speaker's own quotation, not the end of theirs: one
+    # quotation, ending before "déclare", whose speaker the description finds.
+    q = _quotes('Andreï Kozyrev, ancien ministre russe des Affaires étrangères, en doute. "Selon moi, acheter '
+                'des obus au pays le plus isolé du monde serait la pire humiliation pour la propagande de la '
+                '" grande puissance" russe", déclare l\'ancien diplomate. Les "experts" restent prudents.')
+    assert [(t[-28:], s) for t, s, _ in q] == [('la " grande puissance" russe', "Andreï Kozyrev")], q
+    # Marks that alternate as they look are paired in order, as before.
+    q = _quotes('"Nous ne céderons pas", a déclaré Sergueï Lavrov. "Nous ne signerons jamais un tel accord", a-t-il ajouté.')
+    assert [(t, s) for t, s, _ in q] == [("Nous ne céderons pas", "Sergueï Lavrov"), ("Nous ne signerons jamais un tel accord", "Sergueï Lavrov")], q

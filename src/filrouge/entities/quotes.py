@@ -32,6 +32,7 @@ _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
 _STRAIGHT = re.compile('"')
 _OPENING = re.compile("[«“„‹]")
+_CLOSING_AFTER = ".,;:!?)]}…»"  # what may follow a closing mark without a space
 # A quotation needs this many words to stand without a speech verb nearby.
 FULL_WORDS = 8
 MAX_GAP = 2  # sentences between a pronoun and the quotation or person it stands for
@@ -63,13 +64,61 @@ def _quoted(text: str, paragraphs: tuple[tuple[int, int], ...]) -> list[_Raw]:
             out.append(_Raw(i + 1, end, i, end + 1 if j >= 0 else pe))
             taken.append((i, end + 1))
             i = end + 1
-        # Straight quotes, paired in order, outside the curly ones.
+        # Straight quotes, outside the curly ones.
         marks = [m.start() for m in _STRAIGHT.finditer(text, ps, pe)
                  if not any(a <= m.start() < b for a, b in taken)]
-        for a, b in zip(marks[0::2], marks[1::2]):
+        for a, b in _straight_pairs(text, marks, ps, pe):
             out.append(_Raw(a + 1, b, a, b + 1))
     out.sort(key=lambda r: r.start)
     return out
+
+
+def _straight_pairs(text: str, marks: list[int], ps: int, pe: int) -> list[tuple[int, int]]:
+    """The outermost pairs of straight quote marks (offsets in ``marks``) of a paragraph.
+
+    Paired in order where each mark then opens or closes as it looks (a space before it,
+    none after: it opens). Otherwise a quotation may hold another one: a mark between
+    spaces, or between letters, opens a quotation inside the open one when more marks
+    that can only close follow it than quotations are open (``"C'est la propagande de la
+    " grande puissance" russe", déclare-t-il``: one quotation, not two). A mark that can
+    only close, with no quotation open, is dropped; so is a quotation still open at the
+    paragraph's end."""
+
+    def kind(p: int) -> str:
+        before = text[p - 1] if p > ps else " "
+        after = text[p + 1] if p + 1 < pe else " "
+        spaced_before = before.isspace() or before in "([{—–-"
+        spaced_after = after.isspace() or after in _CLOSING_AFTER
+        if spaced_before and not spaced_after:
+            return "open"
+        if spaced_after and not spaced_before:
+            return "close"
+        return "either"
+
+    kinds = [kind(p) for p in marks]
+    if all(k != ("close" if i % 2 == 0 else "open") for i, k in enumerate(kinds)):
+        return list(zip(marks[0::2], marks[1::2]))  # in order, each mark as it looks
+    pairs: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, (p, k) in enumerate(zip(marks, kinds)):
+        if depth == 0:
+            if k != "close":
+                depth, start = 1, p
+            continue
+        if k == "either":
+            closers = 0
+            for later in kinds[i + 1:]:
+                if later == "open":
+                    break
+                closers += later == "close"
+            k = "open" if closers > depth else "close"
+        if k == "open":
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 0:
+            pairs.append((start, p))
+    return pairs
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
