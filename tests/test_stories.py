@@ -339,6 +339,32 @@ def test_stories_a_late_copy_revives_its_event_after_it_left_memory(tmp_path):
         assert _partition(fr)[0]["late-copy"] == event
 
 
+def test_stories_an_id_merged_away_comes_back_with_its_first_article(tmp_path):
+    # a5, a copy of a1 and a2 (so it joins their event e1) that reads like a3 and a4, makes
+    # the online pass merge a3's event e2 into e1; consolidation (with a plain link, so the
+    # two kinds of text part) takes a3 and a4 out again: e2 follows its first article back.
+    s = Settings.load().stories
+    c = Clusterer(replace(s, event=replace(s.event, link=0.5, tight=0.0)))
+    rng = np.random.default_rng(5)
+    a, b = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 512)).astype(np.float32))
+    summit = "Le sommet de Vostotchny entre Poutine et Kim Jong Un"
+    storm = "Tempête et inondations dans le Gard, des milliers d'évacués"
+    for k, vec, text, group in ((1, a, summit, "g1"), (2, a, summit, "g1"), (3, b, storm, None),
+                                (4, b, storm, None), (5, b, storm, "g1")):
+        c.assign(_features(k, vec, text, day=739000, group=group))
+    assert c.resolve("e2") == "e1"
+    with filrouge.open(tmp_path / "ids.db") as fr:
+        fr.store.story_save(*c.drain(), {}, {})   # the merge is stored: e2 redirects
+        assert fr.store.story_resolve("e2") == "e1"
+        moved = c.consolidate()
+        assert moved == {"a3": "e2", "a4": "e2"}
+        events, stories, gone, redirects = c.drain()
+        assert c.resolve("e2") == "e2" and "e2" in {e.id for e in events} and "e2" not in redirects
+        fr.store.story_save(events, stories, gone, redirects, {}, {})
+        assert fr.store.story_resolve("e2") == "e2", "a live id does not redirect"
+        assert fr.store.story_resolve("e1") == "e1"
+
+
 def test_stories_an_undated_article_does_not_join_two_happenings_months_apart():
     c = Clusterer(Settings.load().stories)
     v = np.ones(512, dtype=np.float32) / np.sqrt(512)

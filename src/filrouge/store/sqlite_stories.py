@@ -44,6 +44,8 @@ class SQLiteStories(SQLiteEntities):
             self.db.executemany("INSERT OR REPLACE INTO clusters (id, kind, seq, parent, n, first, last, touched, "
                                 "vector, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.executemany("DELETE FROM clusters WHERE id = ?", [(g,) for g in gone])
+            # An id merged away can come back (Clusterer._relabel): a live id never redirects.
+            self.db.executemany("DELETE FROM cluster_redirects WHERE old = ?", [(r[0],) for r in rows])
             for old, new in redirects.items():
                 self.db.execute("INSERT OR REPLACE INTO cluster_redirects (old, new) VALUES (?, ?)", (old, new))
                 # Earlier redirects to the old id now lead to the new one directly.

@@ -136,12 +136,15 @@ class Cluster:
     copies: set[str] = field(default_factory=set)
     parent: str | None = None          # an event's story
     touched: int = 0                   # arrival count at the last change (for eviction)
+    founder: str | None = None         # its first article: the id follows it (Clusterer._relabel)
     _norm: tuple[int, float] | None = None
     _unit: np.ndarray | None = None
     _core: tuple[str, ...] | None = None
     _core_idf: tuple[int, tuple[tuple[str, float], ...], float] | None = None
 
     def add(self, f: Features, weights: dict[str, float], keep_terms: int) -> None:
+        if self.founder is None:
+            self.founder = f.id
         self.vector = self.vector + f.vector
         self.n += 1
         terms = self.terms
@@ -237,7 +240,7 @@ class Cluster:
                 "entities": dict(self.entities), "days": dict(self.days), "years": dict(self.years),
                 "dates": dict(self.dates),
                 "first": self.first, "last": self.last, "copies": sorted(self.copies),
-                "touched": self.touched}
+                "touched": self.touched, "founder": self.founder}
 
     @classmethod
     def from_state(cls, cid: str, seq: int, parent: str | None, vector: np.ndarray,
@@ -246,7 +249,7 @@ class Cluster:
                    langs=Counter(s["langs"]), entities=Counter(s["entities"]), days=Counter(s["days"]),
                    years=Counter(s.get("years", {})),
                    dates=Counter(s["dates"]), first=s["first"], last=s["last"], copies=set(s["copies"]),
-                   parent=parent, touched=s.get("touched", 0))
+                   parent=parent, touched=s.get("touched", 0), founder=s.get("founder"))
 
 
 class VectorIndex:
@@ -323,6 +326,9 @@ class Clusterer:
         self.event_index = VectorIndex()
         self.story_index = VectorIndex()
         self.redirects: dict[str, str] = {}
+        # (first article, is a story) → the id it founded, since merged away: the id comes
+        # back if consolidation takes that article out again (memory only, not stored).
+        self.retired: dict[tuple[str, bool], str] = {}
         self.copy_event: dict[str, str] = {}
         self.n_articles = 0
         self.term_df: Counter[str] = Counter()
@@ -650,6 +656,7 @@ class Clusterer:
         return keep
 
     def _retire(self, old: str, new: str, table: dict[str, Cluster], index: VectorIndex) -> None:
+        self._remember(table[old], table is self.stories)
         del table[old]
         index.drop(old)
         self.redirects[old] = new
@@ -657,6 +664,14 @@ class Clusterer:
         self.dirty.add(new)
         self.dirty.discard(old)
         self.gone.add(old)
+
+    def _remember(self, c: Cluster, story: bool) -> None:
+        """Keep the first article of a cluster being merged away (see :meth:`_relabel`)."""
+        if c.founder is not None:
+            key = (c.founder, story)
+            other = self.retired.get(key)
+            if other is None or int(c.id[1:]) < int(other[1:]):
+                self.retired[key] = c.id
 
     # ---------------------------------------------------------------- consolidation
     def consolidate(self) -> dict[str, str]:
@@ -853,8 +868,9 @@ class Clusterer:
                 ws.append(w)
         for sid, (fs, ws) in leaving.items():
             residue[sid].remove_all(fs, ws)
-        event_id = self._relabel(ev, old_event, self.events, self.event_index, story=False)
-        story_id = self._relabel(st, [s or "" for s in old_story], self.stories, self.story_index, story=True)
+        ids = [f.id for f in feats]
+        event_id, event_founder = self._relabel(ids, ev, old_event, self.events, story=False)
+        story_id, story_founder = self._relabel(ids, st, [s or "" for s in old_story], self.stories, story=True)
         # Rebuild the region's events and their stories.
         new_events: dict[str, Cluster] = {}
         touched_stories: dict[str, Cluster] = {}
@@ -862,12 +878,12 @@ class Clusterer:
             eid, sid = event_id[ev[i]], story_id[st[i]]
             e = new_events.get(eid)
             if e is None:
-                e = new_events[eid] = Cluster(id=eid, seq=int(eid[1:]), parent=sid)
+                e = new_events[eid] = Cluster(id=eid, seq=int(eid[1:]), parent=sid, founder=event_founder[eid])
             e.add(f, weights[i], self.s.event_terms)
             e.touched = max(e.touched, self.events[old_event[i]].touched)
             s = touched_stories.get(sid)
             if s is None:
-                s = touched_stories[sid] = Cluster(id=sid, seq=int(sid[1:]))
+                s = touched_stories[sid] = Cluster(id=sid, seq=int(sid[1:]), founder=story_founder[sid])
                 if sid in residue:
                     s.absorb(residue.pop(sid), self.s.event_terms)
             s.add(f, weights[i], self.s.event_terms)
@@ -924,22 +940,31 @@ class Clusterer:
         group = _average_link(sums, counts, level.link, level.tight)
         return [group[col[g]] for g in events]
 
-    def _relabel(self, labels: list[int], old: list[str], table: dict[str, Cluster], index: VectorIndex,
-                 story: bool) -> dict[int, str]:
-        """The id each new group takes: an old id follows its first article (the first of
-        ``old``'s entries for it), so the group holding it keeps it; when it holds the first
-        articles of several, the oldest id stays and the others redirect to it. Groups
-        holding no first article get new ids."""
+    def _relabel(self, ids: list[str], labels: list[int], old: list[str], table: dict[str, Cluster],
+                 story: bool) -> tuple[dict[int, str], dict[str, str]]:
+        """The id each new group takes, and each id's first article: an id follows its
+        first article (the cluster's ``founder``, else the first of ``old``'s entries for
+        it), so the group holding it keeps it; when it holds the first articles of several,
+        the oldest id stays and the others redirect to it. An id merged away earlier whose
+        first article is here follows it too: it comes back for a group that holds no
+        other first article, and redirects to the group's id otherwise. Other groups get
+        new ids (their first article in ``ids``'s order founds them)."""
+        where = {a: k for k, a in enumerate(ids)}
         first: dict[str, int] = {}
         for k, o in enumerate(old):
             if o in table:
                 first.setdefault(o, k)
+        founder: dict[str, str] = {}
         taken: dict[int, str] = {}
         for o in sorted(first, key=lambda o: table[o].seq):
-            g = labels[first[o]]
+            a = table[o].founder
+            k = where[a] if a in where else first[o]
+            g = labels[k]
             if g not in taken:
                 taken[g] = o
+                founder[o] = a if a is not None else ids[k]   # a story's may be out of memory
                 continue
+            self._remember(table[o], story)
             new = taken[g]
             self.redirects[o] = new
             self.new_redirects[o] = new
@@ -951,12 +976,30 @@ class Clusterer:
                         self.events[eid].parent = new
                         self.children[new].add(eid)
                         self.dirty.add(eid)
-        for g in sorted(set(labels)):
+        for k, a in enumerate(ids):
+            o = self.retired.get((a, story))
+            if o is None or o in founder or o not in self.redirects:
+                continue
+            g = labels[k]
+            if g not in taken:   # back: the id leads to its first article again
+                del self.retired[(a, story)]
+                del self.redirects[o]
+                self.new_redirects.pop(o, None)
+                self.gone.discard(o)
+                taken[g] = o
+                founder[o] = a
+            elif self.resolve(o) != taken[g]:
+                self.redirects[o] = self.new_redirects[o] = taken[g]
+        lead: dict[int, int] = {}
+        for k, g in enumerate(labels):
+            lead.setdefault(g, k)
+        for g in sorted(lead):
             if g not in taken:
                 c = self._new_story() if story else self._new_event()
                 del table[c.id]   # built afresh by the caller
                 taken[g] = c.id
-        return taken
+                founder[c.id] = ids[lead[g]]
+        return taken, founder
 
     # ---------------------------------------------------------------- memory
     def _evict(self) -> None:
