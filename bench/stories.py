@@ -125,6 +125,7 @@ def _loaded(feats: list[Features], events: int, seed: int = 0) -> Clusterer:
         g = dataclasses.replace(
             f, id=f"x{i}", vector=v / np.linalg.norm(v), copy_group=None, day=None,
             terms=Counter({f"{t}#{k}" if k else t: n for t, n in f.terms.items()}),
+            phrases=Counter({f"{t}#{k}" if k else t: n for t, n in f.phrases.items()}),
             entities={f"{e}#{k}" if k else e: w for e, w in f.entities.items()})
         ev = Cluster(id=f"x{i}", seq=i, parent=f"y{i // 4}")
         ev.add(g, c._term_weights(g.terms), s.event_terms)

@@ -162,15 +162,20 @@ def pair_data(feats: list, gold: dict, topics: set[str], level: str, horizon: fl
     return np.stack(cols, axis=1), same[use].astype(float)
 
 
-def fitted_pairs(data: dict, level: str, horizon: float, part: int | None) -> Pairs:
+def fitted_pairs(data: dict, level: str, horizon: float, part: int | None) -> tuple[Pairs, Pairs]:
+    """The level's pair model, and its model for pairs with no terms to compare (two
+    languages): the same regression on the same pairs without terms and phrases."""
     xs, ys = [], []
     for name in FIT[level]:
         feats, gold, halves = data[name]
         x, y = pair_data(feats, gold, halves[0] | halves[1] if part is None else halves[part], level, horizon)
         xs.append(x)
         ys.append(y)
-    bias, w = logistic(np.vstack(xs), np.concatenate(ys))
-    return Pairs(bias=bias, **dict(zip(PAIR_SIGNALS, w)))
+    X, y = np.vstack(xs), np.concatenate(ys)
+    bias, w = logistic(X, y)
+    rest = [k for k in PAIR_SIGNALS if k not in ("terms", "phrases", "no_terms")]
+    across_bias, across_w = logistic(X[:, [PAIR_SIGNALS.index(k) for k in rest]], y)
+    return Pairs(bias=bias, **dict(zip(PAIR_SIGNALS, w))), Pairs(bias=across_bias, **dict(zip(rest, across_w)))
 
 
 def logistic(xs: list, ys: list, l2: float = 1e-2) -> tuple[float, list[float]]:
@@ -235,11 +240,11 @@ def search(data: dict, part: int | None, base: ClusterSettings, log: bool) -> tu
     best, detail = objective(data, s, part)
     for level in ("event", "story", "event"):
         lv = getattr(s, level)
-        for model in (pairs[level], None):
+        for model, across in (pairs[level], (None, None)):
             for tight in TIGHT:
                 for link in LINKS[level]:
                     cand = dataclasses.replace(s, **{level: dataclasses.replace(lv, link=link, tight=tight,
-                                                                                pairs=model)})
+                                                                                pairs=model, across=across)})
                     score, det = objective(data, cand, part)
                     if score > best + 1e-6:
                         best, s, detail = score, cand, det
@@ -314,12 +319,14 @@ def main() -> None:
         lv = getattr(s, level)
         print(f"[stories.{level}]")
         for k, v in dataclasses.asdict(lv).items():
-            if k != "pairs":
+            if k not in ("pairs", "across"):
                 print(f"{k} = {round(v, 3)}")
-        if lv.pairs is not None:
-            print(f"[stories.{level}.pairs]")
-            for k, v in dataclasses.asdict(lv.pairs).items():
-                print(f"{k} = {round(v, 3)}")
+        for table in ("pairs", "across"):
+            if getattr(lv, table) is not None:
+                print(f"[stories.{level}.{table}]")
+                for k, v in dataclasses.asdict(getattr(lv, table)).items():
+                    if table == "pairs" or k not in ("terms", "phrases", "no_terms"):
+                        print(f"{k} = {round(v, 3)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,7 @@ from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, Pairs, VectorIndex
 from filrouge.stories.evaluate import ami
-from filrouge.stories.features import Features, _model, embed_texts, published_day, terms_of
+from filrouge.stories.features import Features, _model, embed_texts, published_day, terms_and_phrases, terms_of
 
 from .conftest import SAMPLE, cli_json, run_cli
 
@@ -252,6 +252,10 @@ def test_stories_state_survives_a_restart(tmp_path):
         assert set(first) <= set(story_of)
         # The copy of an article ingested before the restart joins its event.
         event_of, _ = _partition(fr)
+        # The phrases' document frequencies were saved before the restart and after it.
+        feats = fr.story_index.features([fr.article(i) for i in fr.store.ids()])
+        counted: Counter[str] = Counter(p for f in feats for p in f.phrases)
+        assert fr.store.story_vocab("phrase") == dict(counted)
     assert event_of["001_fr_choigou_pyongyang_afp"] == event_of["002_fr_choigou_pyongyang_reprise"]
 
 
@@ -437,6 +441,60 @@ def test_stories_consolidation_reads_the_pair_model_when_set():
         Settings.load(overrides={"stories": {"event": {"tight": 2.0}}})
     with pytest.raises(SettingsError, match="unknown setting 'weight'"):
         Settings.load(overrides={"stories": {"event": {"pairs": {"weight": 1.0}}}})
+
+
+def test_stories_pair_signal_phrases_reads_words_in_a_row_that_other_articles_have():
+    c = Clusterer(Settings.load().stories)
+    v = np.ones(512, dtype=np.float32) / np.sqrt(512)
+
+    def phrased(k: int, text: str) -> Features:
+        terms, phrases = terms_and_phrases(text, "")
+        return Features(id=f"a{k}", language="fr", vector=v, terms=terms, phrases=phrases)
+
+    assert cluster_module.MIN_PHRASE_DF == 3
+    feats = [phrased(1, "Jamal Williams arrêté à San Diego"),
+             phrased(2, "San Diego : Jamal Williams inculpé hier"),
+             phrased(3, "Jamal Williams libéré sous caution à San Diego"),
+             phrased(4, "Diego Williams et Jamal San arrêtés")]   # the same words, never in a row
+    for f in feats:
+        c.assign(f)
+    assert not c.phrase_df   # counted when consolidation reads them, not as articles come
+    x, _ = c.pair_signals(feats)
+    assert c.phrase_df["jamal william"] == 3 and c.phrase_df["william arrete"] == 1   # stemmed
+    # Phrases fewer than three articles have weigh nothing: the first three share all that count.
+    assert x["phrases"][0, 1] == pytest.approx(1.0) and x["phrases"][1, 2] == pytest.approx(1.0)
+    assert x["phrases"][0, 3] == 0.0 and x["terms"][0, 3] > 0.5
+    assert c.pair_signals(feats)[0]["phrases"][0, 1] == pytest.approx(1.0)   # counted once
+
+
+def test_stories_two_languages_are_scored_by_the_model_without_terms():
+    # Two French reports and an English one of one happening: the same days, most of the
+    # same entities, embeddings as close as across languages (cosine 0.75 on the sample's
+    # rail accord). Terms count within one language, so the pair model alone gives the
+    # English report much less than the French pair; the `across` model (fitted without
+    # terms and phrases) gives it what its other signals say.
+    level = Settings.load().stories.event
+    assert level.pairs is not None and level.across is not None
+    rng = np.random.default_rng(11)
+    v, u = (w / np.linalg.norm(w) for w in rng.normal(size=(2, 512)).astype(np.float32))
+    u = u - (u @ v) * v
+    w = 0.75 * v + np.sqrt(1 - 0.75 ** 2) * u / np.linalg.norm(u)
+    who = {"poutine": 1.0, "kim-jong-un": 1.0, "vostotchny": 0.5}
+    french = "Poutine et Kim Jong Un signent un accord ferroviaire à Vostotchny"
+    feats = [Features(id=f"a{k}", language=lang, vector=vec.astype(np.float32), terms=terms_of(text, text),
+                      entities=ents, days=frozenset({"09-13"}), years=frozenset({"2023"}), day=739000)
+             for k, (lang, vec, text, ents) in enumerate((
+                 ("fr", v, french, who), ("fr", v, french, who),
+                 ("en", w, "Putin and Kim sign a rail accord at Vostochny", {"poutine": 1.0, "kim-jong-un": 1.0})))]
+    c = Clusterer(Settings.load().stories)
+    for f in feats:
+        c.count(f)
+    x, gap = c.pair_signals(feats)
+    p = 1.0 / (1.0 + np.exp(-c.pair_logodds(x, gap, level)))
+    alone = 1.0 / (1.0 + np.exp(-c.pair_logodds(x, gap, replace(level, across=None))))
+    assert x["no_terms"][0, 2] == 1.0 and x["no_terms"][0, 1] == 0.0
+    assert p[0, 1] == alone[0, 1] > 0.9, "a pair in one language: the pair model"
+    assert alone[0, 2] < 0.8 < 0.95 < p[0, 2]
 
 
 def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):

@@ -70,6 +70,7 @@ class StoryIndex:
         self._seq = meta.get("assigned", 0)
         c.term_df = Counter(self.store.story_vocab("term"))
         c.entity_df = Counter(self.store.story_vocab("entity"))
+        c.phrase_df = Counter(self.store.story_vocab("phrase"))
         c.redirects = self.store.story_redirects()
         since = c.latest - self.settings.window_days if c.latest is not None else None
         events = self.store.story_clusters("event", since=since, limit=self.settings.max_active)
@@ -88,9 +89,11 @@ class StoryIndex:
     def _save(self) -> None:
         c = self.clusterer
         events, stories, gone, redirects = c.drain()
-        vocab = {"term": dict(c.term_changes), "entity": dict(c.entity_changes)}
+        c.count_phrases()
+        vocab = {"term": dict(c.term_changes), "entity": dict(c.entity_changes), "phrase": dict(c.phrase_changes)}
         c.term_changes.clear()
         c.entity_changes.clear()
+        c.phrase_changes.clear()
         meta = {"articles": c.n_articles, "next_event": c.next_event, "next_story": c.next_story,
                 "latest": c.latest, "assigned": self._seq}
         self.store.story_save(events, stories, gone, redirects, vocab, meta)

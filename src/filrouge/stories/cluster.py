@@ -37,13 +37,15 @@ import numpy as np
 
 from .features import DIM, Features, idf, idf_array
 
+MIN_PHRASE_DF = 3   # a phrase fewer articles have weighs nothing in the pair signal
 # 1 + log(count) for the counts a term has in one article (the table: this is hot).
 _SUBLINEAR = (math.nan,) + tuple(1.0 + math.log(c) for c in range(1, 256))
 SIGNALS = ("vector", "terms", "entities", "missing", "days", "years", "no_terms", "no_entities", "no_days",
            "no_years", "apart")
 # The signals of two articles (consolidation): an article has no core entities, and
 # ``apart`` stays the level's rule.
-PAIR_SIGNALS = ("vector", "terms", "entities", "days", "years", "no_terms", "no_entities", "no_days", "no_years")
+PAIR_SIGNALS = ("vector", "terms", "phrases", "entities", "days", "years", "no_terms", "no_entities", "no_days",
+                "no_years")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Pairs:
     bias: float = 0.0
     vector: float = 0.0
     terms: float = 0.0
+    phrases: float = 0.0
     entities: float = 0.0
     days: float = 0.0
     years: float = 0.0
@@ -92,6 +95,7 @@ class Level:
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
     tight: float = 0.0          # and reaches this share of the mean inside the two (relative closeness)
     pairs: Pairs | None = None  # consolidation's pair model (None: the level's own weights)
+    across: Pairs | None = None  # and for two articles with no terms to compare (two languages)
 
     def combine(self, values: tuple[float, ...]) -> float:
         """The log-odds of the signals' values, given in the order of :data:`SIGNALS`."""
@@ -340,6 +344,12 @@ class Clusterer:
         self.gone: set[str] = set()
         self.new_redirects: dict[str, str] = {}
         self.term_changes: Counter[str] = Counter()
+        # Phrases (two words in a row) are read by consolidation only: their document
+        # frequencies are counted when it runs (:meth:`count_phrases`), not as each article
+        # comes (that would cost assignment a third of its speed).
+        self.phrase_df: Counter[str] = Counter()
+        self.phrase_changes: Counter[str] = Counter()
+        self.uncounted: list[Features] = []
         self.entity_changes: Counter[str] = Counter()
         self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
         self.members: dict[str, list[Features]] = {}    # active event → its articles (for consolidate)
@@ -485,6 +495,15 @@ class Clusterer:
         self.term_changes.update(f.terms.keys())
         self.entity_df.update(f.entities.keys())
         self.entity_changes.update(f.entities.keys())
+        if f.phrases:
+            self.uncounted.append(f)
+
+    def count_phrases(self) -> None:
+        """Count the phrases of the articles counted since the last call."""
+        for f in self.uncounted:
+            self.phrase_df.update(f.phrases.keys())
+            self.phrase_changes.update(f.phrases.keys())
+        self.uncounted.clear()
 
     def rename_entities(self, event: str, f: Features, now: dict[str, float]) -> None:
         """An article of ``event`` (in memory) now names ``now``: its entities were merged
@@ -738,10 +757,15 @@ class Clusterer:
         """Each article's score against each other, from :meth:`pair_signals`, by the
         level's pair model (or its own weights, each article as a one-article cluster),
         made symmetric (the mean of the two directions); -inf for pairs published more
-        than ``max_apart`` days apart."""
+        than ``max_apart`` days apart. Pairs with no terms to compare (two languages: terms
+        and phrases count within one) are scored by the level's ``across`` model when set."""
         model: Pairs | Level = level.pairs or level
-        out = model.bias + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
-        out = out + sum(getattr(model, k) * v for k, v in x.items())
+        out = model.bias + sum(getattr(model, k, 0.0) * v for k, v in x.items())   # a Level has no phrases
+        if level.pairs is not None and level.across is not None:
+            a = level.across
+            across = a.bias + sum(getattr(a, k) * v for k, v in x.items() if k not in ("terms", "phrases"))
+            out = np.where(x["no_terms"] > 0, across, out)
+        out = out + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
         out = (out + out.T) / 2
         out[gap > level.max_apart] = -np.inf
         return out
@@ -751,8 +775,15 @@ class Clusterer:
         """The signals of :data:`PAIR_SIGNALS` for every pair of articles at once (row: the
         article, column: the other as a one-article cluster), and the days between their
         publication dates (0 when one is undated). ``weights``: the articles' term weights,
-        when already computed."""
+        when already computed.
+
+        ``phrases`` is the TF-IDF cosine over the articles' phrases (two words in a row once
+        function words are left out: "jamal williams", "prise otage"), each weighing nothing
+        unless :data:`MIN_PHRASE_DF` articles have it (one no other article has only lowers
+        the cosines). An article is scored against a cluster without it: counting phrases as
+        each article comes would cost assignment a third of its speed."""
         m = len(feats)
+        self.count_phrases()
         df, edf = self.term_df, self.entity_df
         vecs = np.stack([f.vector for f in feats]).astype(np.float64)
         x_vector = vecs @ vecs.T
@@ -814,13 +845,25 @@ class Clusterer:
             both = has[:, None] & has[None, :]
             return np.where(both, ((B @ B.T).toarray() > 0).astype(float), 0.0), ~both
 
+        p_rows = [i for i, f in enumerate(feats) for _ in f.phrases]
+        p_names = [p for f in feats for p in f.phrases]
+        p_vocab = {p: k for k, p in enumerate(dict.fromkeys(p_names))}
+        pr = np.array(p_rows, dtype=np.int64)
+        pc = np.array(list(map(p_vocab.__getitem__, p_names)), dtype=np.int64)
+        p_df = np.array([self.phrase_df[p] for p in p_vocab], dtype=np.float64)
+        p_idf = np.where(p_df >= MIN_PHRASE_DF, idf_array(p_df, self.n_articles), 0.0)
+        p_vals = (1.0 + np.log(np.array([n for f in feats for n in f.phrases.values()], dtype=np.float64))) * p_idf[pc]
+        p_norms = np.sqrt(np.bincount(pr, p_vals * p_vals, minlength=m))
+        p_vals = p_vals / np.where(p_norms > 0, p_norms, 1.0)[pr]
+        P = csr_matrix((p_vals, (pr, pc)), shape=(m, max(1, len(p_vocab))))
+        x_phrases = np.where(same, (P @ P.T).toarray(), 0.0)
         x_days, no_days = shared([f.days for f in feats])
         x_years, no_years = shared([f.years for f in feats])
         day = np.array([np.nan if f.day is None else f.day for f in feats])
         gap = np.abs(day[:, None] - day[None, :])
         dated = ~np.isnan(gap)
         gap = np.where(dated, gap, 0.0)
-        x = {"vector": x_vector, "terms": x_terms, "entities": x_ents,
+        x = {"vector": x_vector, "terms": x_terms, "phrases": x_phrases, "entities": x_ents,
              "days": x_days, "years": x_years, "no_terms": (~same).astype(float),
              "no_entities": np.repeat((~has_ents)[:, None], m, axis=1).astype(float),
              "no_days": no_days.astype(float), "no_years": no_years.astype(float)}

@@ -54,6 +54,7 @@ class Features:
     language: str
     vector: np.ndarray                      # unit length, float32, DIM
     terms: Counter[str]                     # folded, stemmed words (title counted twice)
+    phrases: Counter[str] = field(default_factory=Counter)  # two such words in a row
     entities: dict[str, float] = field(default_factory=dict)  # canonical id → salience
     days: frozenset[str] = frozenset()      # "MM-DD" of the days the text names
     years: frozenset[str] = frozenset()     # years the text names (resolved)
@@ -145,13 +146,29 @@ def stem(word: str) -> str:
 def terms_of(title: str, text: str, words: int = 400) -> Counter[str]:
     """Term counts of the title (twice) and the first ``words`` words of the text: folded,
     stemmed words and numbers (:func:`numbers_of`)."""
+    return terms_and_phrases(title, text, words)[0]
+
+
+def terms_and_phrases(title: str, text: str, words: int = 400) -> tuple[Counter[str], Counter[str]]:
+    """:func:`terms_of`, and the counts of its phrases: each two of its words that follow
+    each other once function words are left out ("jamal williams", "prise otage"), the
+    title's twice.
+
+    >>> terms_and_phrases("Kim Jong Un", "Les chars et le char russe.")[1]
+    Counter({'kim jong': 2, 'char char': 1, 'char russe': 1})
+    """
     stop = _stop()
     head = fold(title)
     body = fold(" ".join(text.split(maxsplit=words)[:words]))
-    found = [stem(w) for w in _WORD.findall(head) if w not in stop] * 2
-    found += [stem(w) for w in _WORD.findall(body) if w not in stop]
-    found += numbers_of(head) * 2 + numbers_of(body)
-    return Counter(found)
+    head_words = [stem(w) for w in _WORD.findall(head) if w not in stop]
+    body_words = [stem(w) for w in _WORD.findall(body) if w not in stop]
+    terms = Counter(head_words * 2 + body_words + numbers_of(head) * 2 + numbers_of(body))
+    phrases = Counter(_pairs(head_words) * 2 + _pairs(body_words))
+    return terms, phrases
+
+
+def _pairs(words: list[str]) -> list[str]:
+    return [a + " " + b for a, b in zip(words, words[1:])]
 
 
 def numbers_of(text: str) -> list[str]:
@@ -228,11 +245,13 @@ def published_day(article: Article) -> int | None:
 
 def features(article: Article, vector: np.ndarray, entities: dict[str, float],
              copy_group: str | None, words: int = 400) -> Features:
+    terms, phrases = terms_and_phrases(article.title, article.text, words)
     return Features(
         id=article.id,
         language=article.language or "",
         vector=vector,
-        terms=terms_of(article.title, article.text, words),
+        terms=terms,
+        phrases=phrases,
         entities=entities,
         days=days_of(article),
         years=years_of(article),
