@@ -367,6 +367,15 @@ def test_stories_an_id_merged_away_comes_back_with_its_first_article(tmp_path):
         fr.store.story_save(events, stories, gone, redirects, {}, {})
         assert fr.store.story_resolve("e2") == "e2", "a live id does not redirect"
         assert fr.store.story_resolve("e1") == "e1"
+    # What the clusterer keeps to bring ids back goes with the articles when they leave
+    # memory (64 articles a season later send the old events out).
+    c.consolidate()
+    c.drain()
+    assert ("a3", True) in c.retired   # a3's story s2, merged into s1 for good
+    for k in range(64):
+        c.assign(_features(100 + k, rng.normal(size=512).astype(np.float32), f"sujet {k} numéro {k}", day=739200))
+    assert not {"e1", "e2"} & set(c.events)
+    assert not {a for a, _ in c.retired} & {f"a{k}" for k in range(1, 6)}
 
 
 def test_stories_an_undated_article_does_not_join_two_happenings_months_apart():

@@ -331,7 +331,8 @@ class Clusterer:
         self.story_index = VectorIndex()
         self.redirects: dict[str, str] = {}
         # (first article, is a story) → the id it founded, since merged away: the id comes
-        # back if consolidation takes that article out again (memory only, not stored).
+        # back if consolidation takes that article out again (not stored; forgotten when
+        # the article's event leaves memory).
         self.retired: dict[tuple[str, bool], str] = {}
         self.copy_event: dict[str, str] = {}
         self.n_articles = 0
@@ -1069,6 +1070,9 @@ class Clusterer:
             if story:
                 self.children.pop(c.id, None)
             else:
+                for f in self.members.get(c.id, ()):   # out of memory: no consolidation brings
+                    self.retired.pop((f.id, False), None)   # ids back to these articles now
+                    self.retired.pop((f.id, True), None)
                 self._release(c.id, c.parent)
 
     def _level(self, story: bool) -> tuple[dict[str, Cluster], VectorIndex]:
