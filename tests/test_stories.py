@@ -22,7 +22,14 @@ from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, Pairs, VectorIndex
 from filrouge.stories.evaluate import ami
-from filrouge.stories.features import Features, _model, embed_texts, published_day, terms_and_phrases, terms_of
+from filrouge.stories.features import (
+    Features,
+    _model,
+    embed_texts,
+    published_day,
+    terms_and_phrases,
+    terms_of,
+)
 
 from .conftest import SAMPLE, cli_json, run_cli
 
@@ -108,9 +115,10 @@ def test_stories_ami_and_bcubed_agree_on_perfect_and_on_chance():
     assert bcubed(gold, gold)["f1"] == 1.0
 
 
-def _features(i: int, vec: np.ndarray, words: str, day: int | None = None, group: str | None = None) -> Features:
-    return Features(id=f"a{i}", language="fr", vector=vec, terms=terms_of(words, words), day=day,
-                    copy_group=group)
+def _features(i: int, vec: np.ndarray, words: str, day: int | None = None, group: str | None = None,
+              phrased: bool = False) -> Features:
+    terms, phrases = terms_and_phrases(words, words) if phrased else (terms_of(words, words), Counter())
+    return Features(id=f"a{i}", language="fr", vector=vec, terms=terms, phrases=phrases, day=day, copy_group=group)
 
 
 def test_stories_copies_always_join_their_copy_s_event():
@@ -252,10 +260,14 @@ def test_stories_state_survives_a_restart(tmp_path):
         assert set(first) <= set(story_of)
         # The copy of an article ingested before the restart joins its event.
         event_of, _ = _partition(fr)
-        # The phrases' document frequencies were saved before the restart and after it.
-        feats = fr.story_index.features([fr.article(i) for i in fr.store.ids()])
-        counted: Counter[str] = Counter(p for f in feats for p in f.phrases)
-        assert fr.store.story_vocab("phrase") == dict(counted)
+        # The phrases' document frequencies are those of the articles in memory (the
+        # events consolidated after the restart, their articles read again), not stored.
+        c = fr.story_index.clusterer
+        c.count_phrases()
+        in_memory = [f for fs in c.members.values() for f in fs]
+        assert len(in_memory) > len(files[8:]) and c.phrase_n == len(in_memory)
+        assert c.phrase_df == Counter(p for f in in_memory for p in f.phrases)
+        assert not fr.store.story_vocab("phrase")
     assert event_of["001_fr_choigou_pyongyang_afp"] == event_of["002_fr_choigou_pyongyang_reprise"]
 
 
@@ -355,7 +367,7 @@ def test_stories_an_id_merged_away_comes_back_with_its_first_article(tmp_path):
     storm = "Tempête et inondations dans le Gard, des milliers d'évacués"
     for k, vec, text, group in ((1, a, summit, "g1"), (2, a, summit, "g1"), (3, b, storm, None),
                                 (4, b, storm, None), (5, b, storm, "g1")):
-        c.assign(_features(k, vec, text, day=739000, group=group))
+        c.assign(_features(k, vec, text, day=739000, group=group, phrased=True))
     assert c.resolve("e2") == "e1"
     with filrouge.open(tmp_path / "ids.db") as fr:
         fr.store.story_save(*c.drain(), {}, {})   # the merge is stored: e2 redirects
@@ -376,6 +388,11 @@ def test_stories_an_id_merged_away_comes_back_with_its_first_article(tmp_path):
         c.assign(_features(100 + k, rng.normal(size=512).astype(np.float32), f"sujet {k} numéro {k}", day=739200))
     assert not {"e1", "e2"} & set(c.events)
     assert not {a for a, _ in c.retired} & {f"a{k}" for k in range(1, 6)}
+    # and so do their phrases from the document frequencies consolidation reads.
+    c.count_phrases()
+    in_memory = [f for fs in c.members.values() for f in fs]
+    assert c.phrase_n == len(in_memory) < 69
+    assert c.phrase_df == Counter(p for f in in_memory for p in f.phrases) and "kim jong" not in c.phrase_df
 
 
 def test_stories_an_undated_article_does_not_join_two_happenings_months_apart():
@@ -503,7 +520,7 @@ def test_stories_two_languages_are_scored_by_the_model_without_terms():
     alone = 1.0 / (1.0 + np.exp(-c.pair_logodds(x, gap, replace(level, across=None))))
     assert x["no_terms"][0, 2] == 1.0 and x["no_terms"][0, 1] == 0.0
     assert p[0, 1] == alone[0, 1] > 0.9, "a pair in one language: the pair model"
-    assert alone[0, 2] < 0.8 < 0.95 < p[0, 2]
+    assert alone[0, 2] < 0.8 and p[0, 2] > 0.95
 
 
 def test_stories_ingest_orders_give_one_partition(sample_db, tmp_path):

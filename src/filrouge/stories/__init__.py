@@ -70,7 +70,6 @@ class StoryIndex:
         self._seq = meta.get("assigned", 0)
         c.term_df = Counter(self.store.story_vocab("term"))
         c.entity_df = Counter(self.store.story_vocab("entity"))
-        c.phrase_df = Counter(self.store.story_vocab("phrase"))
         c.redirects = self.store.story_redirects()
         since = c.latest - self.settings.window_days if c.latest is not None else None
         events = self.store.story_clusters("event", since=since, limit=self.settings.max_active)
@@ -89,11 +88,9 @@ class StoryIndex:
     def _save(self) -> None:
         c = self.clusterer
         events, stories, gone, redirects = c.drain()
-        c.count_phrases()
-        vocab = {"term": dict(c.term_changes), "entity": dict(c.entity_changes), "phrase": dict(c.phrase_changes)}
+        vocab = {"term": dict(c.term_changes), "entity": dict(c.entity_changes)}
         c.term_changes.clear()
         c.entity_changes.clear()
-        c.phrase_changes.clear()
         meta = {"articles": c.n_articles, "next_event": c.next_event, "next_story": c.next_story,
                 "latest": c.latest, "assigned": self._seq}
         self.store.story_save(events, stories, gone, redirects, vocab, meta)
@@ -174,7 +171,9 @@ class StoryIndex:
                 if eid in c.events and not c._complete(eid):
                     # Loaded from the store (a restart, or back for a late copy): its articles.
                     ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
+                    known = {f.id for f in c.members.get(eid, [])}
                     c.members[eid] = self.features([self.store.get(a) for a in ids])
+                    c.recall(f for f in c.members[eid] if f.id not in known)
             self._refresh_entities()
             moved = c.consolidate()
         return len(moved)

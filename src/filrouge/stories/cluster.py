@@ -345,11 +345,14 @@ class Clusterer:
         self.gone: set[str] = set()
         self.new_redirects: dict[str, str] = {}
         self.term_changes: Counter[str] = Counter()
-        # Phrases (two words in a row) are read by consolidation only: their document
-        # frequencies are counted when it runs (:meth:`count_phrases`), not as each article
-        # comes (that would cost assignment a third of its speed).
+        # Phrases (two words in a row) are read by consolidation only. Their document
+        # frequencies are over the articles in memory (those consolidation reads), counted
+        # when it runs (:meth:`count_phrases`), not as each article comes (that would cost
+        # assignment a third of its speed), and taken out when the articles leave memory:
+        # phrases are many, most of them one article's own, and kept for the whole corpus
+        # they would grow with it, not with the active events.
         self.phrase_df: Counter[str] = Counter()
-        self.phrase_changes: Counter[str] = Counter()
+        self.phrase_n = 0                               # the articles they are counted over
         self.uncounted: list[Features] = []
         self.entity_changes: Counter[str] = Counter()
         self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
@@ -496,15 +499,33 @@ class Clusterer:
         self.term_changes.update(f.terms.keys())
         self.entity_df.update(f.entities.keys())
         self.entity_changes.update(f.entities.keys())
-        if f.phrases:
-            self.uncounted.append(f)
+        self.uncounted.append(f)
 
     def count_phrases(self) -> None:
         """Count the phrases of the articles counted since the last call."""
         for f in self.uncounted:
-            self.phrase_df.update(f.phrases.keys())
-            self.phrase_changes.update(f.phrases.keys())
+            if f.phrases:
+                self.phrase_df.update(f.phrases.keys())
+        self.phrase_n += len(self.uncounted)
         self.uncounted.clear()
+
+    def recall(self, feats: Iterable[Features]) -> None:
+        """Articles back in memory (counted in the term frequencies before): their phrases
+        count again."""
+        self.uncounted.extend(feats)
+
+    def forget(self, feats: Iterable[Features]) -> None:
+        """Articles leaving memory: their phrases no longer count."""
+        self.count_phrases()
+        df = self.phrase_df
+        for f in feats:
+            self.phrase_n -= 1
+            for p in f.phrases:
+                k = df.get(p, 0) - 1
+                if k > 0:
+                    df[p] = k
+                else:
+                    df.pop(p, None)
 
     def rename_entities(self, event: str, f: Features, now: dict[str, float]) -> None:
         """An article of ``event`` (in memory) now names ``now``: its entities were merged
@@ -780,9 +801,9 @@ class Clusterer:
 
         ``phrases`` is the TF-IDF cosine over the articles' phrases (two words in a row once
         function words are left out: "jamal williams", "prise otage"), each weighing nothing
-        unless :data:`MIN_PHRASE_DF` articles have it (one no other article has only lowers
-        the cosines). An article is scored against a cluster without it: counting phrases as
-        each article comes would cost assignment a third of its speed."""
+        unless :data:`MIN_PHRASE_DF` articles in memory have it (one no other article has
+        only lowers the cosines). An article is scored against a cluster without it:
+        counting phrases as each article comes would cost assignment a third of its speed."""
         m = len(feats)
         self.count_phrases()
         df, edf = self.term_df, self.entity_df
@@ -852,7 +873,7 @@ class Clusterer:
         pr = np.array(p_rows, dtype=np.int64)
         pc = np.array(list(map(p_vocab.__getitem__, p_names)), dtype=np.int64)
         p_df = np.array([self.phrase_df[p] for p in p_vocab], dtype=np.float64)
-        p_idf = np.where(p_df >= MIN_PHRASE_DF, idf_array(p_df, self.n_articles), 0.0)
+        p_idf = np.where(p_df >= MIN_PHRASE_DF, idf_array(p_df, max(self.phrase_n, 1)), 0.0)
         p_vals = (1.0 + np.log(np.array([n for f in feats for n in f.phrases.values()], dtype=np.float64))) * p_idf[pc]
         p_norms = np.sqrt(np.bincount(pr, p_vals * p_vals, minlength=m))
         p_vals = p_vals / np.where(p_norms > 0, p_norms, 1.0)[pr]
@@ -1070,8 +1091,10 @@ class Clusterer:
             if story:
                 self.children.pop(c.id, None)
             else:
-                for f in self.members.get(c.id, ()):   # out of memory: no consolidation brings
-                    self.retired.pop((f.id, False), None)   # ids back to these articles now
+                gone = self.members.get(c.id, [])
+                self.forget(gone)
+                for f in gone:   # out of memory: no consolidation brings ids back to them now
+                    self.retired.pop((f.id, False), None)
                     self.retired.pop((f.id, True), None)
                 self._release(c.id, c.parent)
 
@@ -1101,6 +1124,7 @@ class Clusterer:
         members = self.members.get(eid, [])
         for k, f in enumerate(members):
             if f.id == article_id:
+                self.forget([f])
                 return members.pop(k)
         return None
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -168,7 +169,7 @@ def terms_and_phrases(title: str, text: str, words: int = 400) -> tuple[Counter[
 
 
 def _pairs(words: list[str]) -> list[str]:
-    return [a + " " + b for a, b in zip(words, words[1:])]
+    return [a + " " + b for a, b in pairwise(words)]
 
 
 def numbers_of(text: str) -> list[str]:
