@@ -118,15 +118,18 @@ def _loaded(feats: list[Features], events: int, seed: int = 0) -> Clusterer:
     c = Clusterer(s)
     for f in feats:
         c.count(f)
+
+    def renamed(d: dict, k: int) -> dict:
+        return {f"{t}#{k}" if k else t: n for t, n in d.items()}
+
     for i in range(events):
         f = feats[i % len(feats)]
         k = i // len(feats)
         v = f.vector + rng.normal(scale=0.04, size=f.vector.shape).astype(np.float32)
         g = dataclasses.replace(
             f, id=f"x{i}", vector=v / np.linalg.norm(v), copy_group=None, day=None,
-            terms=Counter({f"{t}#{k}" if k else t: n for t, n in f.terms.items()}),
-            phrases=Counter({f"{t}#{k}" if k else t: n for t, n in f.phrases.items()}),
-            entities={f"{e}#{k}" if k else e: w for e, w in f.entities.items()})
+            terms=Counter(renamed(f.terms, k)), phrases=Counter(renamed(f.phrases, k)),
+            entities=renamed(f.entities, k))
         ev = Cluster(id=f"x{i}", seq=i, parent=f"y{i // 4}")
         ev.add(g, c._term_weights(g.terms), s.event_terms)
         if i % 4 == 0:

@@ -48,6 +48,7 @@ from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import (
+    ONE_LANGUAGE,
     PAIR_SIGNALS,
     SIGNALS,
     Cluster,
@@ -173,7 +174,7 @@ def fitted_pairs(data: dict, level: str, horizon: float, part: int | None) -> tu
         ys.append(y)
     X, y = np.vstack(xs), np.concatenate(ys)
     bias, w = logistic(X, y)
-    rest = [k for k in PAIR_SIGNALS if k not in ("terms", "phrases", "no_terms")]
+    rest = [k for k in PAIR_SIGNALS if k not in ONE_LANGUAGE]
     across_bias, across_w = logistic(X[:, [PAIR_SIGNALS.index(k) for k in rest]], y)
     return Pairs(bias=bias, **dict(zip(PAIR_SIGNALS, w))), Pairs(bias=across_bias, **dict(zip(rest, across_w)))
 
@@ -325,7 +326,7 @@ def main() -> None:
             if getattr(lv, table) is not None:
                 print(f"[stories.{level}.{table}]")
                 for k, v in dataclasses.asdict(getattr(lv, table)).items():
-                    if table == "pairs" or k not in ("terms", "phrases", "no_terms"):
+                    if table == "pairs" or k not in ONE_LANGUAGE:
                         print(f"{k} = {round(v, 3)}")
 
 

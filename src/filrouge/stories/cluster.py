@@ -46,6 +46,9 @@ SIGNALS = ("vector", "terms", "entities", "missing", "days", "years", "no_terms"
 # ``apart`` stays the level's rule.
 PAIR_SIGNALS = ("vector", "terms", "phrases", "entities", "days", "years", "no_terms", "no_entities", "no_days",
                 "no_years")
+# Those two articles in two languages cannot have (terms and phrases count within one): a
+# level's ``across`` pair model goes without them.
+ONE_LANGUAGE = ("terms", "phrases", "no_terms")
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,7 @@ class Clusterer:
         self.gone: set[str] = set()
         self.new_redirects: dict[str, str] = {}
         self.term_changes: Counter[str] = Counter()
+        self.entity_changes: Counter[str] = Counter()
         # Phrases (two words in a row) are read by consolidation only. Their document
         # frequencies are over the articles in memory (those consolidation reads), counted
         # when it runs (:meth:`count_phrases`), not as each article comes (that would cost
@@ -354,7 +358,6 @@ class Clusterer:
         self.phrase_df: Counter[str] = Counter()
         self.phrase_n = 0                               # the articles they are counted over
         self.uncounted: list[Features] = []
-        self.entity_changes: Counter[str] = Counter()
         self.children: defaultdict[str, set[str]] = defaultdict(set)   # story → its active events
         self.members: dict[str, list[Features]] = {}    # active event → its articles (for consolidate)
         self.moved: dict[str, str] = {}                 # article → event, changed by consolidate
@@ -785,7 +788,7 @@ class Clusterer:
         out = model.bias + sum(getattr(model, k, 0.0) * v for k, v in x.items())   # a Level has no phrases
         if level.pairs is not None and level.across is not None:
             a = level.across
-            across = a.bias + sum(getattr(a, k) * v for k, v in x.items() if k not in ("terms", "phrases"))
+            across = a.bias + sum(getattr(a, k) * v for k, v in x.items() if k not in ONE_LANGUAGE)
             out = np.where(x["no_terms"] > 0, across, out)
         out = out + level.apart * np.minimum(1.0, np.maximum(0.0, gap - level.horizon) / level.horizon)
         out = (out + out.T) / 2
@@ -835,21 +838,24 @@ class Clusterer:
             d = np.array([counts[k] for k in keys], dtype=np.float64)
             return idf_array(d, self.n_articles)
 
+        from scipy.sparse import csr_matrix
+
+        def cosines(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, width: int) -> np.ndarray:
+            """Cosines of the articles' weight vectors, given as (row, column, weight)."""
+            norms = np.sqrt(np.bincount(rows, vals * vals, minlength=m))
+            unit = csr_matrix((vals / np.where(norms > 0, norms, 1.0)[rows], (rows, cols)), shape=(m, max(1, width)))
+            return (unit @ unit.T).toarray()
+
         tr, tc = np.array(t_rows, dtype=np.int64), np.array(t_cols, dtype=np.int64)
         t_vals = np.array(t_raw, dtype=np.float64) * idfs(vocab, df)[tc]
-        norms = np.sqrt(np.bincount(tr, t_vals * t_vals, minlength=m))
         has_terms = np.bincount(tr, minlength=m) > 0
-        t_vals = t_vals / np.where(norms > 0, norms, 1.0)[tr]
         er, ec = np.array(e_rows, dtype=np.int64), np.array(e_cols, dtype=np.int64)
         e_vals = np.array(e_raw, dtype=np.float64) * idfs(ents, edf)[ec]
         e_total = np.bincount(er, e_vals, minlength=m)
-        from scipy.sparse import csr_matrix
-
-        T = csr_matrix((t_vals, (tr, tc)), shape=(m, max(1, len(vocab))))
         E = csr_matrix((e_vals, (er, ec)), shape=(m, max(1, len(ents))))
         langs = np.array([f.language for f in feats], dtype=object)
         same = (langs[:, None] == langs[None, :]) & has_terms[:, None]
-        x_terms = np.where(same, (T @ T.T).toarray(), 0.0)
+        x_terms = np.where(same, cosines(tr, tc, t_vals, len(vocab)), 0.0)
         has_ents = e_total > 0
         named = E.copy()
         named.data[:] = 1.0
@@ -875,10 +881,7 @@ class Clusterer:
         p_df = np.array([self.phrase_df[p] for p in p_vocab], dtype=np.float64)
         p_idf = np.where(p_df >= MIN_PHRASE_DF, idf_array(p_df, max(self.phrase_n, 1)), 0.0)
         p_vals = (1.0 + np.log(np.array([n for f in feats for n in f.phrases.values()], dtype=np.float64))) * p_idf[pc]
-        p_norms = np.sqrt(np.bincount(pr, p_vals * p_vals, minlength=m))
-        p_vals = p_vals / np.where(p_norms > 0, p_norms, 1.0)[pr]
-        P = csr_matrix((p_vals, (pr, pc)), shape=(m, max(1, len(p_vocab))))
-        x_phrases = np.where(same, (P @ P.T).toarray(), 0.0)
+        x_phrases = np.where(same, cosines(pr, pc, p_vals, len(p_vocab)), 0.0)
         x_days, no_days = shared([f.days for f in feats])
         x_years, no_years = shared([f.years for f in feats])
         day = np.array([np.nan if f.day is None else f.day for f in feats])
