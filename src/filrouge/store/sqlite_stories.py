@@ -47,9 +47,9 @@ class SQLiteStories(SQLiteEntities):
             # An id merged away can come back (Clusterer._relabel): a live id never redirects.
             self.db.executemany("DELETE FROM cluster_redirects WHERE old = ?", [(r[0],) for r in rows])
             for old, new in redirects.items():
+                # Kept as links, not collapsed (e3 -> e2 stays when e2 -> e1 comes): e2 may
+                # come back, and e3 with it, as in the clusterer, which follows the same links.
                 self.db.execute("INSERT OR REPLACE INTO cluster_redirects (old, new) VALUES (?, ?)", (old, new))
-                # Earlier redirects to the old id now lead to the new one directly.
-                self.db.execute("UPDATE cluster_redirects SET new = ? WHERE new = ?", (new, old))
                 self.db.execute("UPDATE article_events SET event = ? WHERE event = ?", (new, old))
                 self.db.execute("UPDATE clusters SET parent = ? WHERE parent = ?", (new, old))
             for kind, counts in vocab.items():
@@ -95,9 +95,14 @@ class SQLiteStories(SQLiteEntities):
         return dict(self.db.execute("SELECT old, new FROM cluster_redirects"))
 
     def story_resolve(self, cid: str) -> str | None:
-        """An event or story id, following a merge; None when unknown."""
-        row = self.db.execute("SELECT new FROM cluster_redirects WHERE old = ?", (cid,)).fetchone()
-        cid = row[0] if row else cid
+        """An event or story id, following merges (each redirect to the next); None when
+        unknown."""
+        seen = {cid}
+        while (row := self.db.execute("SELECT new FROM cluster_redirects WHERE old = ?", (cid,)).fetchone()):
+            if row[0] in seen:
+                break   # a loop (never written by the clusterer, which keeps live ids out)
+            cid = row[0]
+            seen.add(cid)
         found = self.db.execute("SELECT 1 FROM clusters WHERE id = ?", (cid,)).fetchone()
         return cid if found else None
 
