@@ -201,6 +201,36 @@ def test_entities_a_preposition_that_opens_a_sentence_is_not_part_of_the_name(fr
     assert not {n for n in names if n.split()[0] in ("A", "Au", "En")}, names
 
 
+def test_entities_a_capitalised_article_inside_a_sentence_is_part_of_the_name():
+    # "à La Haye", "selon Le Monde": written with its capital inside a sentence, the article
+    # belongs to the name (also where the name opens a sentence); "la Russie" is written
+    # lower case inside one, so "La Russie" opening a sentence is Russia.
+    a = _article("La Cour siège à La Haye depuis 1946. Selon Le Monde, les juges ont entendu mardi "
+                 "les représentants de la Russie. La Russie a contesté la compétence de la Cour. "
+                 "La Haye attend la décision. Marine Le Pen a réagi, et Le Pen a demandé un débat.")
+    found = {(m.text, m.type) for m in a.mentions}
+    names = {t for t, _ in found}
+    assert ("La Haye", "LOC") in found and "Haye" not in names, found
+    assert "Le Monde" in names and "Monde" not in names, found
+    assert "Russie" in names and "La Russie" not in names, found
+    # a person's surname without its article still finds the full name
+    lepen = next(g for g in _groups(a).values() if "Marine Le Pen" in g)
+    assert len(lepen) >= 2, lepen
+    b = _article("The court sits in The Hague, reported The Washington Post. Officials in The Hague "
+                 "said the ruling is due on Friday, the Washington Post added.", language="en")
+    assert "The Hague" in {m.text for m in b.mentions}
+    # with or without its article, a name is one entity
+    post = [g for g in _groups(b).values() if g & {"The Washington Post", "Washington Post"}]
+    assert post == [{"The Washington Post", "Washington Post"}], _groups(b)
+
+
+def test_entities_a_name_with_its_article_and_without_is_one_entity_across_articles(fr):
+    _ingest(fr, ("h1", "Cour", "Les juges de la Cour siègent à La Haye depuis des décennies."),
+            ("h2", "Cour", "La Haye accueille la Cour. Les juges ont entendu les parties jeudi."))
+    haye = _entity_of(fr, "La Haye")
+    assert set(haye.articles) == {"h1", "h2"} and haye.name == "La Haye"
+
+
 def test_entities_follow_removal_and_new_versions(fr):
     _ingest(fr, ("c1", "Séoul", "Le président Yoon Suk Yeol a reçu Antony Blinken à Séoul."),
             ("c2", "Séoul", "Antony Blinken a quitté Séoul mardi."))

@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 
 from ..article import Mention
-from .names import NearIndex, acronym, alias_table, fold, key, word_key, words
+from .names import ARTICLES, NearIndex, acronym, alias_table, fold, key, word_key, words
 from .ner import Span
 
 _ACRONYM_SKIP = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "and", "et", "for", "für", "der", "die", "das", "und", "y", "del"])
@@ -44,10 +44,14 @@ def name_words(name: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def name_key(name: str, etype: str) -> str:
-    """The key a name is matched on: for a person, without initials and patronymic."""
+    """The key a name is matched on: for a person, without initials and patronymic; for
+    another name, without a leading article ("The Washington Post" is "Washington Post",
+    "La Haye" where a sentence opens with it and "Haye" where it was cut off)."""
     if etype == "PER":
         return " ".join(word_key(w) for w in name_words(name))
-    return key(name)
+    k = key(name)
+    first, _, rest = k.partition(" ")
+    return rest if rest and first in ARTICLES else k
 
 
 def _initial(name: str) -> str | None:

@@ -69,6 +69,17 @@ def _titles(language: str | None) -> re.Pattern[str] | None:
     return re.compile(r"^(?:(?:" + alts + r")(?:\s+|(?<=\.)))+", re.IGNORECASE)
 
 
+def _article_of_the_name(text: str, s: int, e: int) -> bool:
+    """Whether a name's capitalised leading article is part of it: the text writes it with
+    its capital inside a sentence ("à La Haye", "selon Le Monde"), here or elsewhere, where
+    an article that is not part of a name is written lower case ("avec la Russie"). At a
+    sentence start alone, the capital says nothing."""
+    if not text[s].isupper():
+        return False
+    name = re.escape(" ".join(text[s:e].split())).replace(r"\ ", r"\s+")
+    return re.search(r"[\w,;][ \t\xa0]+" + name + r"(?!\w)", text) is not None
+
+
 def _trim(text: str, span: Span, language: str | None) -> Span | None:
     """The span without titles, edge punctuation and descriptive lower-case words."""
     s, e, etype = span.start, span.end, span.type
@@ -99,9 +110,12 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
     lead = re.match(r"^(\S+)\s+(?=[A-ZÀ-Ý])", text[s:e])
     if lead and fold(lead.group(1)) in lang.prepositions and key(text[s:e]) not in alias_table():
         s += lead.end()
-    # A leading article: "La Russie" → "Russie", unless the table knows the whole name.
+    # A leading article: "La Russie" → "Russie", unless the table knows the whole name or
+    # the article belongs to the name of a place or organisation ("La Haye", "Le Monde",
+    # "The Hague"). A person's keeps it neither: "Pen" finds "Marine Le Pen" by surname.
     head = fold(text[s:e]).split()
-    if len(head) > 1 and head[0] in ARTICLES and key(text[s:e]) not in alias_table():
+    if len(head) > 1 and head[0] in ARTICLES and key(text[s:e]) not in alias_table() \
+            and (etype == "PER" or not _article_of_the_name(text, s, e)):
         m2 = re.match(r"^\S+?(?:\s+|['’])", text[s:e])
         if m2:
             s += m2.end()
