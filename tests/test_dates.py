@@ -94,6 +94,12 @@ def test_infer_published_from_text():
     # relative mentions are then resolved against the inferred date
     assert any(m.value == "2023-10-MID" and m.reference == "2023-10" for m in mentions)
     assert infer_published(tag_dates("Il viendra mardi.", None, "fr")) is None
+    # a year that starts what still goes on says nothing of when the text was written
+    for text, lang in (("La Cour siège à La Haye depuis 1946. Les juges ont entendu mardi les parties.", "fr"),
+                       ("The court has sat in The Hague since 1946. The judges heard both sides on Tuesday.", "en")):
+        assert date_article(text, None, lang)[0] is None, text
+    published, _ = date_article("Créée en 1946, la Cour siège à La Haye depuis 1946.", None, "fr")
+    assert published is not None and published.value == "1946"   # named as a happening, it counts
 
 
 def test_seed_undated_article_dated_from_text(seeds_dir, tmp_path):

@@ -20,6 +20,9 @@ __all__ = ["DateMention", "Ref", "Tagger", "available_languages", "date_article"
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
+# "depuis 1946", "since 2019": a year named as the start of what still goes on, often long
+# before the text was written; no evidence of when that was.
+_SINCE_YEAR = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:en|in|el|dem)\s+)?$", re.IGNORECASE)
 
 
 def tag_dates(text: str, ref: str | Ref | None, language: str | None,
@@ -69,6 +72,11 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
     return PublishedDate(f"{y:04d}", "year", "text", inferred=True)
 
 
+def _since_year(text: str, m: DateMention) -> bool:
+    """Whether a mention is a year after "depuis", "since" (the start of a state)."""
+    return m.granularity == "year" and _SINCE_YEAR.search(text[max(0, m.start - 16):m.start]) is not None
+
+
 def date_article(text: str, published: PublishedDate | None, language: str | None,
                  sentences: Sequence[tuple[int, int]] | None = None,
                  removed: Sequence[str] = (),
@@ -80,9 +88,9 @@ def date_article(text: str, published: PublishedDate | None, language: str | Non
     if published is not None:
         return published, tag_dates(text, published.value, language, sentences)
     mentions = tag_dates(text, None, language, sentences)
-    evidence = list(mentions)
+    evidence = [m for m in mentions if not _since_year(text, m)]
     for piece in removed:
-        evidence += [m for m in tag_dates(piece, None, language) if m.reference is None]
+        evidence += [m for m in tag_dates(piece, None, language) if m.reference is None and not _since_year(piece, m)]
     inferred = infer_published(evidence)
     if inferred is None:
         return None, mentions
