@@ -253,6 +253,25 @@ def test_entities_enrich_rebuilds_them(fr, db_path):
     assert {"Xi Jinping", "Vladimir Poutine", "Pékin"} <= {e.name for e in fr.entities()}
 
 
+def test_cli_says_when_an_older_version_found_the_entities(tmp_path):
+    # A store whose entities an older extraction found (as one written before the leading
+    # article rule): ingest and entities say so, and that enrich finds them again.
+    db = tmp_path / "old.db"
+    src = tmp_path / "cour.txt"
+    src.write_text("La Cour\n\nLes juges de la Cour siègent à La Haye depuis des décennies.\n", encoding="utf-8")
+    first = run_cli("ingest", str(src), db=db, check=True)
+    assert "older version" not in first.stderr
+    import sqlite3
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE entity_indexed SET version = version - 1")
+    listed = run_cli("entities", db=db, check=True)
+    assert "entities of 1 stored article was found by an older version" in listed.stderr
+    assert "filrouge enrich" in listed.stderr and "La Haye" in listed.stdout
+    assert "older version" in run_cli("entities", "--json", db=db, check=True).stderr
+    run_cli("enrich", db=db, check=True)
+    assert "older version" not in run_cli("entities", db=db, check=True).stderr
+
+
 def test_entities_enrich_links_them_again_and_rebuilds_the_stories_they_changed(fr, db_path):
     # A store whose older linking rules made Calais and Valais one entity: enrich links the
     # entities again from scratch, and rebuilds the events and stories found with the old ones.

@@ -38,7 +38,7 @@ from .article import (
 from .copies import CopyIndex, copy_date, describe_group, shared_passages
 from .copies.signature import INDEX_VERSION
 from .dates import Ref, tagger
-from .entities import extract_entities
+from .entities import EXTRACTION_VERSION, extract_entities
 from .entities.index import EntityIndex, describe, entity_names, merge_repeated, quote_records
 from .entities.local import name_key
 from .entities.names import alias_table, key
@@ -136,6 +136,11 @@ class Filrouge:
         return out
 
     # ------------------------------------------------------------------ entities and quotes
+    def outdated(self) -> int:
+        """How many stored articles' entities an older version of the extraction found
+        (:meth:`enrich` finds them again)."""
+        return self.store.entity_outdated(EXTRACTION_VERSION)
+
     def entities(self, etype: str | None = None) -> list[Entity]:
         """Canonical entities (of one type if given), most mentioned first."""
         if etype is not None and etype not in ENTITY_TYPES:

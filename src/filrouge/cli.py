@@ -130,6 +130,8 @@ def ingest(obj: Context, paths: tuple[str, ...], workers: int | None, max_file_m
         click.echo(to_json(report.as_dict()))
     else:
         click.echo(report.summary())
+    if not quiet:
+        _say_outdated(fr)
     if report.interrupted:
         click.echo("filrouge: interrupted; what was committed is kept: run the same command to finish",
                    err=True)
@@ -291,7 +293,9 @@ def copies(obj: Context, as_json: bool, passages: bool) -> None:
 def entities(obj: Context, etype: str | None, limit: int | None, as_json: bool) -> None:
     """Canonical entities (people, places, organisations, events), every spelling merged,
     most mentioned first."""
-    found = obj.open().entities(etype.upper() if etype else None)[:limit]
+    fr = obj.open()
+    found = fr.entities(etype.upper() if etype else None)[:limit]
+    _say_outdated(fr)
     if as_json:
         click.echo(to_json([e.as_dict() for e in found]))
         return
@@ -304,6 +308,14 @@ def entities(obj: Context, etype: str | None, limit: int | None, as_json: bool) 
         line = f"{e.type:<4} {click.style(e.name, bold=True)}  [{e.id}]  {e.mentions} mentions, " \
                f"{len(e.articles)} article{'s' if len(e.articles) != 1 else ''}, {dates}"
         click.echo(line + (f"\n       also: {', '.join(others)}" if others else ""))
+
+
+def _say_outdated(fr: Filrouge) -> None:
+    """On stderr, when an older filrouge found some stored articles' entities."""
+    n = fr.outdated()
+    if n:
+        click.echo(f"filrouge: the entities of {n} stored article{'s were' if n != 1 else ' was'} found by an "
+                   "older version of filrouge: `filrouge enrich` finds them again", err=True)
 
 
 @cli.command()

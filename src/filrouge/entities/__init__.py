@@ -25,7 +25,8 @@ from .rules import MONTHS_DAYS, find_names
 
 # Bumped when extraction changes what it finds. Stored with each article's mentions (table
 # entity_indexed), so it is known which version read an article; `filrouge enrich` redoes all.
-EXTRACTION_VERSION = 1
+# 2: a capitalised leading article inside a sentence belongs to the name ("La Haye").
+EXTRACTION_VERSION = 2
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -178,6 +178,10 @@ class Store(ABC):
         this process, whose entities changed without holding them all)."""
 
     @abstractmethod
+    def entity_outdated(self, version: int) -> int:
+        """How many articles' entities an extraction older than ``version`` found."""
+
+    @abstractmethod
     def entity_clear(self) -> None:
         """Forget every entity, key, redirect, mention and quotation (``enrich`` links them
         all again from here)."""

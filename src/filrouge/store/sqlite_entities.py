@@ -121,6 +121,9 @@ class SQLiteEntities(SQLiteCopies):
                                "JOIN articles a ON a.rowid = m.article GROUP BY m.article")
         return {aid: hash(frozenset(ents.split(","))) for aid, ents in rows}
 
+    def entity_outdated(self, version: int) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM entity_indexed WHERE version < ?", (version,)).fetchone()[0]
+
     def entity_clear(self) -> None:
         with self.transaction():
             for table in ("quotes", "mentions", "entity_indexed", "entity_redirects", "entity_keys", "entities"):
