@@ -112,7 +112,8 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
         s += lead.end()
     # A leading article: "La Russie" → "Russie", unless the table knows the whole name or
     # the article belongs to the name of a place or organisation ("La Haye", "Le Monde",
-    # "The Hague"). A person's keeps it neither: "Pen" finds "Marine Le Pen" by surname.
+    # "The Hague"). A person's name loses it all the same: "Pen" finds "Marine Le Pen" by
+    # its surname.
     head = fold(text[s:e]).split()
     if len(head) > 1 and head[0] in ARTICLES and key(text[s:e]) not in alias_table() \
             and (etype == "PER" or not _article_of_the_name(text, s, e)):
