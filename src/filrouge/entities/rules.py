@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .names import ARTICLES, Words, alias_table, fold, key, words
 from .ner import Span
@@ -74,10 +74,31 @@ def _article_of_the_name(text: str, s: int, e: int) -> bool:
     its capital inside a sentence ("à La Haye", "selon Le Monde"), here or elsewhere, where
     an article that is not part of a name is written lower case ("avec la Russie"). At a
     sentence start alone, the capital says nothing."""
-    if not text[s].isupper():
-        return False
-    name = re.escape(" ".join(text[s:e].split())).replace(r"\ ", r"\s+")
-    return re.search(r"[\w,;][ \t\xa0]+" + name + r"(?!\w)", text) is not None
+    return text[s].isupper() and " ".join(text[s:e].split()) in _capital_articles_inside(text)
+
+
+# A capitalised article after a word (or a comma) and spaces: inside a sentence.
+_INSIDE_ARTICLE = re.compile(r"(?<=[\w,;])[ \t\xa0]+(?=(?:Les|Le|La|The|LES|LE|LA|THE)\s|L['’]\w)")
+_NAME_END = re.compile(r"\W")
+
+
+@lru_cache(maxsize=4)
+def _capital_articles_inside(text: str) -> frozenset[str]:
+    """Every run of one to twelve words (cut where a word ends) that starts with a
+    capitalised article inside a sentence of ``text``: one pass per text, however many
+    names open with an article."""
+    out: set[str] = set()
+    for m in _INSIDE_ARTICLE.finditer(text):
+        chunk = text[m.end():m.end() + 160].split("\n", 1)[0]
+        words = chunk.split()[:12]
+        for k in range(1, len(words) + 1):
+            run = " ".join(words[:k])
+            out.add(run)
+            # and every start of it that ends before a character not of a word ("La Haye"
+            # in "La Haye," or "La Haye-Sainte")
+            for cut in _NAME_END.finditer(run):
+                out.add(run[:cut.start()])
+    return frozenset(out)
 
 
 def _trim(text: str, span: Span, language: str | None) -> Span | None:
