@@ -15,14 +15,16 @@ from .calendar import Ref
 from .grammar import available_languages
 from .tagger import Tagger, tagger
 
-__all__ = ["DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
+__all__ = ["SINCE", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
            "tag_dates", "tagger"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
-# "depuis 1946", "since 2019": a year named as the start of what still goes on, often long
-# before the text was written; no evidence of when that was.
-_SINCE_YEAR = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:en|in|el|dem)\s+)?$", re.IGNORECASE)
+# The words before a date named as the start of what still goes on ("depuis 1946", "since
+# 2019", "depuis le 15 février"), to search for just before the mention: a year so named is
+# often long before the text was written and no evidence of when that was (inference); a day
+# so named is not what happened that day (timelines, filrouge.tell).
+SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|en|in|the|el|dem|den)\s*)?$", re.IGNORECASE)
 
 
 def tag_dates(text: str, ref: str | Ref | None, language: str | None,
@@ -74,7 +76,7 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
 
 def _since_year(text: str, m: DateMention) -> bool:
     """Whether a mention is a year after "depuis", "since" (the start of a state)."""
-    return m.granularity == "year" and _SINCE_YEAR.search(text[max(0, m.start - 16):m.start]) is not None
+    return m.granularity == "year" and SINCE.search(text[max(0, m.start - 16):m.start]) is not None
 
 
 def date_article(text: str, published: PublishedDate | None, language: str | None,

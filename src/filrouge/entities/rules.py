@@ -77,8 +77,12 @@ def _article_of_the_name(text: str, s: int, e: int) -> bool:
     return text[s].isupper() and " ".join(text[s:e].split()) in _capital_articles_inside(text)
 
 
-# A capitalised article after a word (or a comma) and spaces: inside a sentence.
-_INSIDE_ARTICLE = re.compile(r"(?<=[\w,;])[ \t\xa0]+(?=(?:Les|Le|La|The|LES|LE|LA|THE)\s|L['’]\w)")
+# A capitalised article (one of names.ARTICLES: "Le", "THE", or elided, "L'") after a word
+# (or a comma) and spaces: inside a sentence.
+_INSIDE_ARTICLE = re.compile(
+    r"(?<=[\w,;])[ \t\xa0]+(?=(?:"
+    + "|".join(f"{a.capitalize()}|{a.upper()}" for a in sorted(ARTICLES, key=lambda a: (-len(a), a)) if len(a) > 1)
+    + r")\s|(?:" + "|".join(a.upper() for a in sorted(ARTICLES) if len(a) == 1) + r")['’]\w)")
 _NAME_END = re.compile(r"\W")
 
 

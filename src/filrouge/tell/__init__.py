@@ -32,6 +32,7 @@ from itertools import pairwise
 import numpy as np
 
 from ..article import Article, Cited, PublishedDate, TimelineEntry
+from ..dates import SINCE
 from ..entities.names import fold_text as fold
 from ..stories.features import _stop, idf, stem
 
@@ -39,9 +40,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_LETTER = re.compile(r"[\W\d_]+", re.UNICODE)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-# A date named as the start of what is still going on ("en proie depuis le 15 février à une
-# révolte"): the sentence tells what has been happening since, not what happened that day.
-_SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|the|el|dem|den)\s*)?$", re.IGNORECASE)
 # A byline's dates ("Par X Publié le 31 mars 2011 à 14h06 - Mis à jour le …"): when the page
 # went online, not what happened.
 _BYLINE = re.compile(r"^(?:(?:par|by|von|por)\s[^.]{0,60}?)?(?:publié|mis\s+à\s+jour|modifié|updated|published|posted|"
@@ -144,7 +142,7 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
         else:
             continue
         out.append(k)
-        (since if _SINCE.search(a.text[max(start, m.start - 16):m.start]) else plain).add(k)
+        (since if SINCE.search(a.text[max(start, m.start - 16):m.start]) else plain).add(k)
     return list(dict.fromkeys(out)), frozenset(since - plain)
 
 
