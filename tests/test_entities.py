@@ -201,6 +201,19 @@ def test_entities_a_preposition_that_opens_a_sentence_is_not_part_of_the_name(fr
     assert not {n for n in names if n.split()[0] in ("A", "Au", "En")}, names
 
 
+def test_entities_a_name_ends_before_a_hashtag_a_handle_or_a_link():
+    # Tweets quoted in an article: the model runs names into the hashtags, handles and
+    # links around them ("Egypt Suivez", "Jan25 #Egypt #", "Libya http://…").
+    a = _article("Les résultats des examens ont fuité, le ministre nie les faits #Egypt Suivez @waelabbas "
+                 "pour plus d'informations. Des milliers de manifestants sur la place #Tahrir #Jan25 #Egypt #Feb11 "
+                 "ce matin. Le blogueur Wael @Ghonim a été libéré. Les combats continuent à Benghazi "
+                 "http://twitpic.com/420zmx9 selon les rebelles de #Libya #Feb17 http://yfrog.com/gyji42j hier.")
+    names = {m.text for m in a.mentions}
+    for m in a.mentions:
+        assert not any(c in m.text for c in "#@") and "http" not in m.text and "Suivez" not in m.text, names
+    assert "Benghazi" in names and "Wael" in names, names
+
+
 def test_entities_a_capitalised_article_inside_a_sentence_is_part_of_the_name():
     # "à La Haye", "selon Le Monde": written with its capital inside a sentence, the article
     # belongs to the name (also where the name opens a sentence); "la Russie" is written

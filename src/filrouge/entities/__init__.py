@@ -26,7 +26,8 @@ from .rules import MONTHS_DAYS, find_names
 # Bumped when extraction changes what it finds. Stored with each article's mentions (table
 # entity_indexed), so it is known which version read an article; `filrouge enrich` redoes all.
 # 2: a capitalised leading article inside a sentence belongs to the name ("La Haye").
-EXTRACTION_VERSION = 2
+# 3: a name ends before a hashtag, a handle or a link ("#Egypt Suivez" is "Egypt").
+EXTRACTION_VERSION = 3
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

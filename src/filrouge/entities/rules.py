@@ -36,6 +36,8 @@ MONTHS_DAYS = frozenset(
 _WORD = re.compile(r"[^\s]+")
 _ELIDED = re.compile(r"^[dlDL]['’]")
 _EDGE_PUNCT = "«»“”\"'’‘()[]{},;:!?…-–—"
+_SOCIAL = re.compile(r"\s(?:[#@]|https?://|www\.)")
+_SPACE = re.compile(r"\s")
 
 
 @cache
@@ -111,6 +113,13 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
     cut = text.find("\n", s, e)
     if cut >= 0:  # a span never crosses a line: "Chine\n\nLourdement" is "Chine"
         e = cut
+    # Nor into a hashtag, a handle or a link ("Tahrir #Jan25", "Wael @Ghonim", "Libya
+    # http://…"); and a name tagged by "#" or "@" is that one word ("#Egypt Suivez" is "Egypt").
+    if s < e and text[s] in "#@":
+        s += 1
+    m = (_SPACE if s > 0 and text[s - 1] in "#@" else _SOCIAL).search(text, s, e)
+    if m:
+        e = m.start()
     while s < e and text[s] in _EDGE_PUNCT + " ":
         s += 1
     while e > s and text[e - 1] in _EDGE_PUNCT + " .":
