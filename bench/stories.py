@@ -240,7 +240,7 @@ def bertopic() -> None:
         print(f"bertopic: {name} {level}: BERTopic F1 {best[0]:.3f} ({best[1]:.3f}-{best[2]:.3f} over 3 seeds, "
               f"best min_cluster_size {best[3]} chosen on this data), {best[4]:.2f}s on precomputed embeddings | "
               f"filrouge F1 {ours[level]['f1']:.3f}, {replay_dt:.2f}s on the same precomputed features "
-              f"(online), {ours_dt:.1f}s from raw JSONL (the whole pipeline)")
+              f"(online, then consolidated), {ours_dt:.1f}s from raw JSONL (the whole pipeline)")
 
 
 def main() -> None:
