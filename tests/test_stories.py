@@ -597,3 +597,49 @@ def test_stories_time_reads_a_url_day_but_not_a_url_month():
     assert published_day(art(PublishedDate("2013-05", "month", "url"))) is None
     assert published_day(art(PublishedDate("2013-05", "month", "field"))) == date(2013, 5, 15).toordinal()
     assert published_day(art(PublishedDate("2013-05", "month", "text", inferred=True))) is None
+
+
+def test_stories_an_event_is_never_titled_by_its_pages_furniture(tmp_path):
+    # Scraped pages often carry the site's furniture as their title ("Boutique le Point" on
+    # every page of a site). Such a title, printed by one outlet (or none known) over articles
+    # that are not copies, is no headline: an event takes another of its articles' headlines,
+    # else a label of the names its articles make most of. Copies and two outlets printing one
+    # headline keep it.
+    flood = ("La crue du Vistre a inondé mardi les quartiers sud de Nîmes. Les pompiers du Gard ont évacué "
+             "deux cents habitants, et la préfète a ouvert trois gymnases pour les accueillir pendant la nuit.")
+    dispatch = ("Le maire de Lunel, Pierre Soulié, a annoncé sa démission jeudi soir devant le conseil municipal, "
+                "invoquant des raisons de santé. Son premier adjoint assurera l'intérim jusqu'à une élection partielle "
+                "prévue au printemps, a précisé la préfecture de l'Hérault dans un communiqué.")
+    records = [
+        {"id": "p1", "title": "Boutique le Point", "published": "2024-10-15", "language": "fr", "text": flood},
+        {"id": "p2", "title": "Boutique le Point", "published": "2024-10-15", "language": "fr",
+         "text": "À Nîmes, les eaux du Vistre montent encore mardi soir. Les pompiers du Gard poursuivent les "
+                 "évacuations dans les quartiers sud et la préfète du Gard appelle à la prudence."},
+        {"id": "p3", "title": "Crue du Vistre : Nîmes sous les eaux", "published": "2024-10-15", "language": "fr",
+         "text": "Nîmes a vécu mardi une crue du Vistre d'une ampleur rare : les quartiers sud sont inondés et "
+                 "les pompiers du Gard ont évacué des centaines d'habitants."},
+        {"id": "p4", "title": "Boutique le Point", "published": "2024-12-02", "language": "fr",
+         "text": "Le festival de jazz de Montpellier a réuni samedi douze mille spectateurs. Montpellier accueillera "
+                 "en juillet la chanteuse Camille Bertault, a annoncé le festival de Montpellier."},
+        {"id": "c1", "title": "Le maire de Lunel démissionne", "published": "2024-11-07", "language": "fr",
+         "source": "Midi Libre", "text": dispatch},
+        {"id": "c2", "title": "Le maire de Lunel démissionne", "published": "2024-11-07", "language": "fr",
+         "source": "La Gazette", "text": dispatch},
+    ]
+    with filrouge.open(tmp_path / "pages.db") as fr:
+        fr.ingest_records(records)
+        assert fr.store.story_page_titles({r["title"] for r in records}) == {"Boutique le Point"}
+        events = {a: e for s in fr.stories() for e in s.events for a in e.articles}
+    assert set(events) == {r["id"] for r in records}
+    titles = {r["id"]: r["title"] for r in records}
+    for a, e in events.items():
+        assert e.title != "Boutique le Point", e
+        headlines = {titles[x] for x in e.articles} - {"Boutique le Point"}
+        if headlines:
+            assert e.title_source == "headline" and e.title in headlines, e
+        else:
+            assert e.title_source == "label" and e.title, e
+    assert events["c1"].title == "Le maire de Lunel démissionne"
+    # The jazz festival's page has nothing but the furniture for a title: a label of its names.
+    assert events["p4"].title_source == "label" and "Montpellier" in events["p4"].title, events["p4"]
+    assert events["p4"].as_dict()["title_source"] == "label"

@@ -451,8 +451,9 @@ def to_json(obj: Any) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """One happening: the articles that report it, its most representative headline, and
-    the date it happened (from the dates the articles name, else their publication)."""
+    """One happening: the articles that report it, its most representative headline (or,
+    where its articles' titles are all the page's, a label of its key names), and the date
+    it happened (from the dates the articles name, else their publication)."""
 
     id: str
     title: str
@@ -462,11 +463,12 @@ class Event:
     story: str | None = None
     date_source: str | None = None      # mentions (what the texts say) or published
     languages: tuple[str, ...] = ()
+    title_source: str = "headline"      # headline (one of its articles'), or label (its key names)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "date": self.date, "granularity": self.granularity,
                 "articles": list(self.articles), "story": self.story, "date_source": self.date_source,
-                "languages": list(self.languages)}
+                "languages": list(self.languages), "title_source": self.title_source}
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,21 @@ class SQLiteStories(SQLiteEntities):
         return {a: (lang, src, title) for a, lang, src, title in self._select_in(
             "SELECT id, language, source, title FROM articles WHERE id IN ({marks})", article_ids)}
 
+    def story_page_titles(self, titles: Iterable[str]) -> set[str]:
+        """Those of ``titles`` that belong to a page rather than to an article: stored as the
+        title of articles that are not copies of one another, by fewer outlets than there are
+        such articles ("Boutique le Point", "Jump to navigation" on scraped pages; an article
+        of unknown source is no outlet). Two outlets that print one headline keep it."""
+        groups: dict[str, set[str]] = {}
+        outlets: dict[str, set[str]] = {}
+        for title, group, source in self._select_in(
+                "SELECT a.title, COALESCE(g.grp, 'article:' || a.id), a.source FROM articles a "
+                "LEFT JOIN copy_groups g ON g.article = a.rowid WHERE a.title IN ({marks})", set(titles)):
+            groups.setdefault(title, set()).add(group)
+            if source:
+                outlets.setdefault(title, set()).add(source)
+        return {t for t, g in groups.items() if len(g) > 1 and len(outlets.get(t, ())) < len(g)}
+
     def story_vectors(self, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
         return {a: np.frombuffer(v, dtype="<f4") for a, v in self._select_in(
             "SELECT a.id, v.vector FROM article_vectors v JOIN articles a ON a.rowid = v.article "

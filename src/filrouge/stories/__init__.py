@@ -287,26 +287,54 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     members = store.story_members([e.id for e in events])
     info = store.story_article_info([a for m in members.values() for a, _, _ in m])
     vectors = store.story_vectors(info)
-    entity_df = store.story_vocab_of("entity", {k for s in stories for k in s.entities})
+    entity_df = store.story_vocab_of("entity", {k for s in stories for k in s.entities}
+                                      | {k for e in events for k in e.entities})
     n_articles = max(1, store.story_meta().get("articles", 1))
-    by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
+
+    def key_names(c: Cluster) -> list[str]:
+        """A cluster's key entities: named by a third of its articles (or three), rarest first."""
+        weight = {k: n * idf(entity_df.get(k, 0), n_articles)
+                  for k, n in c.entities.items() if n * 3 >= c.n or n >= 3}
+        return [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
+
+    page_titles = store.story_page_titles({t for _, _, t in info.values() if t})
+    headlines: dict[str, str] = {}
+    key_entities: dict[str, list[str]] = {}
     for e in events:
         arts = members.get(e.id, [])
         if not arts:
             continue
         unit = e.unit()
-        title_of = max(arts, key=lambda m: (float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0))[0]
+        # The headline nearest the centroid, but never a title the page prints on
+        # articles that are not copies ("Boutique le Point"): then a label of its key names.
+        near = sorted(arts, key=lambda m: -(float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0))
+        title = next((t for a, _, _ in near if (t := info.get(a, ("", "", ""))[2]) and t not in page_titles), None)
+        if title is not None:
+            headlines[e.id] = title
+        else:   # the names its articles make most of (features.salience), the page's title left out
+            weight: Counter[str] = Counter()
+            for a, _, _ in arts:
+                weight.update(salience([(k, f) for (f, _), k in store.article_entities(a).items() if f != "title"]))
+            key_entities[e.id] = [k for k, _ in sorted(
+                weight.items(), key=lambda kv: (-kv[1], -idf(entity_df.get(kv[0], 0), n_articles), kv[0]))[:4]]
+    for s in stories:
+        key_entities[s.id] = key_names(s)
+    names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
+    by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
+    for e in events:
+        arts = members.get(e.id, [])
+        if not arts:
+            continue
         when, gran, source = event_date(e, [p for _, p, _ in arts])
         langs = sorted({info[a][0] for a, _, _ in arts if info.get(a) and info[a][0]})
+        title = headlines.get(e.id)
+        if title is None:
+            words = [t for t, _ in e.terms.most_common(12) if not t.startswith(NUMBER)][:3]
+            title = " · ".join([names[k] for k in key_entities[e.id] if k in names][:3] or words)
         by_story[e.parent or ""].append(Event(
-            id=e.id, title=info.get(title_of, ("", "", ""))[2], date=when, granularity=gran,
-            articles=tuple(a for a, _, _ in arts), story=e.parent, date_source=source, languages=tuple(langs)))
-    key_entities: dict[str, list[str]] = {}
-    for s in stories:
-        weight = {k: n * idf(entity_df.get(k, 0), n_articles)
-                  for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
-        key_entities[s.id] = [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
-    names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
+            id=e.id, title=title, date=when, granularity=gran, articles=tuple(a for a, _, _ in arts),
+            story=e.parent, date_source=source, languages=tuple(langs),
+            title_source="headline" if e.id in headlines else "label"))
     out = []
     for s in stories:
         evs = sorted(by_story.get(s.id, []), key=lambda e: (e.date is None, e.date or "", e.id))
