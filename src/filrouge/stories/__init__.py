@@ -287,16 +287,9 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     members = store.story_members([e.id for e in events])
     info = store.story_article_info([a for m in members.values() for a, _, _ in m])
     vectors = store.story_vectors(info)
-    entity_df = store.story_vocab_of("entity", {k for s in stories for k in s.entities}
-                                      | {k for e in events for k in e.entities})
+    # A story's entities hold its events' (every article counts in both).
+    entity_df = store.story_vocab_of("entity", {k for s in stories for k in s.entities})
     n_articles = max(1, store.story_meta().get("articles", 1))
-
-    def key_names(c: Cluster) -> list[str]:
-        """A cluster's key entities: named by a third of its articles (or three), rarest first."""
-        weight = {k: n * idf(entity_df.get(k, 0), n_articles)
-                  for k, n in c.entities.items() if n * 3 >= c.n or n >= 3}
-        return [k for k, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
-
     page_titles = store.story_page_titles({t for _, _, t in info.values() if t})
     headlines: dict[str, str] = {}
     key_entities: dict[str, list[str]] = {}
@@ -318,7 +311,9 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
             key_entities[e.id] = [k for k, _ in sorted(
                 weight.items(), key=lambda kv: (-kv[1], -idf(entity_df.get(kv[0], 0), n_articles), kv[0]))[:4]]
     for s in stories:
-        key_entities[s.id] = key_names(s)
+        story_weight = {k: n * idf(entity_df.get(k, 0), n_articles)
+                        for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
+        key_entities[s.id] = [k for k, _ in sorted(story_weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
     names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
     by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
     for e in events:
