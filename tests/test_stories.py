@@ -4,6 +4,7 @@ and a smoke run of the eval command."""
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -154,6 +155,43 @@ def test_stories_cluster_remove_undoes_add():
     assert np.allclose(cl.vector, before[0]) and cl.n == 1
     assert {t: round(w, 6) for t, w in cl.terms.items()} == {t: round(w, 6) for t, w in before[1].items()}
     assert dict(cl.langs) == before[2]
+
+
+def test_stories_a_cluster_s_term_length_kept_up_as_articles_join_is_the_length_from_scratch():
+    c = Clusterer()
+    texts = ["Kim Jong Un reçu par Poutine à Vostotchny", "Poutine et Kim Jong Un visitent le cosmodrome",
+             "Lavrov à Pyongyang après le sommet de Vostotchny", "Le cosmodrome de Vostotchny reçoit Kim",
+             "La BCE baisse ses taux", "Kim Jong Un rentre à Pyongyang en train blindé"]
+    feats = [_features(i, np.ones(512, dtype=np.float32) / np.sqrt(512), t) for i, t in enumerate(texts)]
+    for f in feats:
+        c.count(f)   # the document frequencies, then fixed: the idfs do not move below
+    cl = Cluster(id="e1", seq=1)
+
+    def from_scratch() -> float:
+        return math.sqrt(sum((x * v) ** 2 for x, v in zip(cl.terms.values(), c._term_idfs(cl.terms))))
+
+    for i, f in enumerate(feats):
+        weights = c._term_weights(f.terms)
+        cl.add(f, weights, 150, c._query(f, weights))
+        if i == 0:
+            assert cl._norm is None
+            assert c._term_norm(cl) == pytest.approx(from_scratch(), rel=1e-12)   # cached from here
+        else:
+            assert cl._norm is not None   # kept, not emptied
+            assert c._term_norm(cl) == pytest.approx(from_scratch(), rel=1e-9)
+
+
+def test_stories_a_cluster_s_core_kept_up_as_articles_join_is_the_core_from_scratch():
+    rng = random.Random(5)
+    names = [f"ent{i}" for i in range(8)]
+    cl = Cluster(id="e1", seq=1)
+    for i in range(60):
+        f = Features(id=f"a{i}", language="fr", vector=np.zeros(512, dtype=np.float32), terms=Counter(),
+                     entities={e: 1.0 for e in rng.sample(names, rng.randint(0, 4))})
+        cl.add(f, {}, 150)
+        half = cl.n / 2
+        expected = {e for e, k in cl.entities.items() if k >= half} if cl.n >= 2 else set()
+        assert set(cl.core()) == expected and len(cl.core()) == len(expected)
 
 
 # ---------------------------------------------------------------------- the sample corpus
@@ -632,7 +670,7 @@ def test_stories_an_event_is_never_titled_by_its_pages_furniture(tmp_path):
         events = {a: e for s in fr.stories() for e in s.events for a in e.articles}
     assert set(events) == {r["id"] for r in records}
     titles = {r["id"]: r["title"] for r in records}
-    for a, e in events.items():
+    for e in events.values():
         assert e.title != "Boutique le Point", e
         headlines = {titles[x] for x in e.articles} - {"Boutique le Point"}
         if headlines:

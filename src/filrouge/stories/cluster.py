@@ -114,7 +114,7 @@ class Level:
 class ClusterSettings:
     event: Level = Level()
     story: Level = Level(horizon=60.0, max_apart=365.0)
-    candidates: int = 5
+    candidates: int = 3
     event_terms: int = 150
     window_days: int = 30
     story_window_days: int = 180
@@ -149,16 +149,31 @@ class Cluster:
     _core: tuple[str, ...] | None = None
     _core_idf: tuple[int, tuple[tuple[str, float], ...], float] | None = None
 
-    def add(self, f: Features, weights: dict[str, float], keep_terms: int) -> None:
+    def add(self, f: Features, weights: dict[str, float], keep_terms: int, q: Query | None = None) -> None:
+        """Count an article in. With its query ``q`` (:meth:`Clusterer._query` of the same
+        ``weights``), the cached length of the idf-weighted terms is brought up to date
+        instead of computed again over all the terms at the next score: the new terms add
+        the article's own length, each shared one twice the article's weight times the
+        cluster's (the idfs are the article's, as in its score)."""
         if self.founder is None:
             self.founder = f.id
         self.vector = self.vector + f.vector
         self.n += 1
         terms = self.terms
-        get = terms.get   # not Counter's += : its __missing__ is Python, and this loop is hot
-        for t, w in weights.items():
-            terms[t] = get(t, 0.0) + w
-        self._prune(keep_terms)
+        shared = weights.keys() & terms.keys()   # in C: most of an article's terms are new
+        olds = [terms[t] for t in shared]
+        norm = self._norm
+        if norm is not None and q is not None:
+            qt, length = q.terms, q.length
+            dot = math.fsum([o * qt[t] for t, o in zip(shared, olds)])   # exact: any set order
+            self._norm = (norm[0], norm[1] + length * length + 2.0 * length * dot)
+        else:
+            self._norm = None
+        dict.update(terms, weights)   # not Counter.update, a Python loop; new terms go last, in order
+        for t, o in zip(shared, olds):
+            terms[t] += o
+        if self._prune(keep_terms):
+            self._norm = None
         self.langs[f.language] += 1
         self.entities.update(f.entities.keys())
         if f.days:   # often none: Counter.update's own checks cost more than it does then
@@ -170,7 +185,18 @@ class Cluster:
         self._extend(f.day)
         if f.copy_group:
             self.copies.add(f.copy_group)
-        self._norm = self._unit = self._core = self._core_idf = None
+        self._unit = None
+        core = self._core
+        if core is not None and self.n > 2:
+            # An entity outside the core that the article does not name is still named by
+            # fewer than half the articles: the new core is among the old and the article's.
+            half, ents = self.n / 2, self.entities
+            new = tuple(e for e in dict.fromkeys(core) | dict.fromkeys(f.entities) if ents[e] >= half)
+            if set(new) != set(core):
+                self._core_idf = None
+            self._core = new
+        else:
+            self._core = self._core_idf = None
 
     def remove(self, f: Features, weights: dict[str, float]) -> None:
         """Take an article's share out (it was deleted, or a new version replaces it)."""
@@ -217,10 +243,13 @@ class Cluster:
         self.copies |= other.copies
         self._norm = self._unit = self._core = self._core_idf = None
 
-    def _prune(self, keep_terms: int) -> None:
-        """Keep the ``keep_terms`` heaviest terms once there are twice as many."""
+    def _prune(self, keep_terms: int) -> bool:
+        """Keep the ``keep_terms`` heaviest terms once there are twice as many (True when
+        it did)."""
         if len(self.terms) > keep_terms * 2:
             self.terms = Counter(dict(_heaviest(self.terms, keep_terms)))
+            return True
+        return False
 
     def _extend(self, day: int | None) -> None:
         """Widen the publication range to ``day``."""
@@ -310,6 +339,7 @@ class Query:
     terms: dict[str, float]
     entities: dict[str, float]
     entity_total: float
+    length: float = 0.0   # of the article's idf-weighted terms, before ``terms`` were made unit
 
 
 @dataclass
@@ -411,13 +441,16 @@ class Clusterer:
         return cached is None or cached[0] * 1.25 < self.n_articles
 
     def _term_norm(self, c: Cluster) -> float:
+        """The length of a cluster's idf-weighted terms. Cached as a sum of squares, which
+        :meth:`Cluster.add` keeps up to date with each article's idfs, and computed again
+        when the idfs are stale or the terms were pruned."""
         if self._stale(c._norm):
             total = 0.0
             for x, v in zip(c.terms.values(), self._term_idfs(c.terms)):
                 w = x * v
                 total += w * w
-            c._norm = (self.n_articles, math.sqrt(total) or 1.0)
-        return c._norm[1]
+            c._norm = (self.n_articles, total)
+        return math.sqrt(c._norm[1]) or 1.0
 
     def score(self, f: Features, q: Query, c: Cluster, level: Level) -> float:
         """The precise score (log-odds) of an article, with idf-weighted terms ``q``,
@@ -447,7 +480,7 @@ class Clusterer:
         n = max(c.n, 1)
         if q.entities:
             ce = c.entities
-            entities = sum(w * min(1.0, ce[e] / n) for e, w in q.entities.items() if e in ce) / q.entity_total
+            entities = sum([w * min(1.0, ce[e] / n) for e, w in q.entities.items() if e in ce]) / q.entity_total
         else:
             no_entities = 1.0
         missing = self._missing(c, q)
@@ -474,9 +507,10 @@ class Clusterer:
         if self._stale(c._core_idf):
             df, idf = self.entity_df, self.idf
             weights = tuple((e, idf(df[e])) for e in core)
-            c._core_idf = (self.n_articles, weights, sum(w for _, w in weights))
+            c._core_idf = (self.n_articles, weights, math.fsum(w for _, w in weights))
         _, weights, total = c._core_idf
-        return sum(w for e, w in weights if e not in q.entities) / total
+        # fsum: the core's order depends on the order its entities came in (Cluster.add)
+        return math.fsum([w for e, w in weights if e not in q.entities]) / total
 
     def _query(self, f: Features, weights: dict[str, float] | None = None) -> Query:
         """The article's side of the score, computed once: unit TF-IDF weights (times the
@@ -484,10 +518,16 @@ class Clusterer:
         tw = weights if weights is not None else self._term_weights(f.terms)
         idfs = self._term_idfs(tw)
         w = [x * v for x, v in zip(tw.values(), idfs)]
-        norm = math.sqrt(sum([x * x for x in w])) or 1.0
+        length = math.sqrt(sum([x * x for x in w]))
+        norm = length or 1.0
         terms = {t: x / norm * v for t, x, v in zip(tw, w, idfs)}
-        ents = {e: sal * self.idf(self.entity_df[e]) for e, sal in f.entities.items()}
-        return Query(terms, ents, sum(ents.values()) or 1.0)
+        base, logs = self._idf_table()
+        df = self.entity_df
+        try:   # self.idf, inline: an article names a score of entities
+            ents = {e: sal * (base - logs[df[e]]) for e, sal in f.entities.items()}
+        except IndexError:   # a document frequency above the article count (not expected)
+            ents = {e: sal * self.idf(df[e]) for e, sal in f.entities.items()}
+        return Query(terms, ents, sum(ents.values()) or 1.0, length)
 
     # ---------------------------------------------------------------- assignment
     def resolve(self, cid: str) -> str:
@@ -596,8 +636,8 @@ class Clusterer:
                     and _close(story, self.stories[sid], self.s.story.max_apart):
                 story = self._merge_stories(story, self.stories[sid])
 
-        event.add(f, weights, self.s.event_terms)
-        story.add(f, weights, self.s.event_terms)
+        event.add(f, weights, self.s.event_terms, q)
+        story.add(f, weights, self.s.event_terms, q)
         self.members.setdefault(event.id, []).append(f)
         event.touched = story.touched = self.n_articles
         if f.copy_group:
