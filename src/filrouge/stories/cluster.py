@@ -427,12 +427,13 @@ class Clusterer:
 
     def _term_weights(self, terms: Counter[str]) -> dict[str, float]:
         """Sublinear term frequencies, unit length (the idf is applied when scoring)."""
+        counts = terms.values()
         try:
-            w = {t: _SUBLINEAR[c] for t, c in terms.items()}   # counts are small whole numbers
+            w = [_SUBLINEAR[c] for c in counts]   # counts are small whole numbers
         except (IndexError, TypeError):
-            w = {t: 1.0 + math.log(c) for t, c in terms.items()}
-        norm = math.sqrt(sum([x * x for x in w.values()])) or 1.0
-        return {t: x / norm for t, x in w.items()}
+            w = [1.0 + math.log(c) for c in counts]
+        norm = math.sqrt(sum(map(mul, w, w))) or 1.0
+        return dict(zip(terms, [x / norm for x in w]))
 
     def _stale(self, cached: tuple[Any, ...] | None) -> bool:
         """Whether a cluster's idf-weighted value (stamped with the article count it was
@@ -517,8 +518,8 @@ class Clusterer:
         idf again, for the dot product with a cluster's raw weights) and entity weights."""
         tw = weights if weights is not None else self._term_weights(f.terms)
         idfs = self._term_idfs(tw)
-        w = [x * v for x, v in zip(tw.values(), idfs)]
-        length = math.sqrt(sum([x * x for x in w]))
+        w = list(map(mul, tw.values(), idfs))
+        length = math.sqrt(sum(map(mul, w, w)))
         norm = length or 1.0
         terms = {t: x / norm * v for t, x, v in zip(tw, w, idfs)}
         base, logs = self._idf_table()
@@ -667,13 +668,15 @@ class Clusterer:
         early because of the order the articles came in."""
         table, index = self._level(story)
         level = self.s.story if story else self.s.event
-        f = self._as_article(cluster)
-        q = self._query(f)
-        for cid in index.nearest(f.vector, 4):
+        f: Features | None = None
+        for cid in index.nearest(cluster.unit(), 4):
             other = table.get(cid)
-            if other is None or other is cluster:
+            if other is None or other is cluster or not _close(cluster, other, level.max_apart):
                 continue
-            if _close(cluster, other, level.max_apart) and self.score(f, q, other, level) >= level.merge:
+            if f is None:   # built once, and only when there is a neighbour to score
+                f, weights = self._as_article(cluster)
+                q = self._query(f, weights)
+            if self.score(f, q, other, level) >= level.merge:
                 merged = self._merge_stories(cluster, other) if story else self._merge_events(cluster, other)
                 self.dirty.add(merged.id)
                 if merged.parent:
@@ -681,15 +684,23 @@ class Clusterer:
                 return merged
         return cluster
 
-    def _as_article(self, c: Cluster) -> Features:
+    def _as_article(self, c: Cluster) -> tuple[Features, dict[str, float]]:
+        """A cluster as one article (its centroid, core entities and days, middle date),
+        with the weights of its 60 heaviest terms: sublinear as an article's counts would
+        be (1 + the summed weight), unit length, as :meth:`_term_weights` gives an article."""
         half = c.n / 2
         core = {e: 1.0 + math.log(k) for e, k in c.entities.items() if k >= half}
         middle = (c.first + c.last) // 2 if c.first is not None and c.last is not None else None
-        return Features(
+        heavy = _heaviest(c.terms, 60)
+        w = [1.0 + x for _, x in heavy]
+        norm = math.sqrt(sum([x * x for x in w])) or 1.0
+        weights = {t: x / norm for (t, _), x in zip(heavy, w)}
+        f = Features(
             id=c.id, language=c.langs.most_common(1)[0][0] if c.langs else "", vector=c.unit(),
-            terms=Counter({t: math.exp(w) for t, w in _heaviest(c.terms, 60)}), entities=core,
+            terms=Counter(), entities=core,   # the terms are the weights beside it
             days=frozenset(d for d, k in c.days.items() if k >= half),
             years=frozenset(y for y, k in c.years.items() if k >= half), day=middle)
+        return f, weights
 
     def _story_scores(self, f: Features, q: Query, events: list[str]) -> list[tuple[float, str]]:
         ids = set(self.story_index.nearest(f.vector, self.s.candidates))
