@@ -339,7 +339,7 @@ class Query:
     terms: dict[str, float]
     entities: dict[str, float]
     entity_total: float
-    length: float = 0.0   # of the article's idf-weighted terms, before ``terms`` were made unit
+    length: float   # of the article's idf-weighted terms, before ``terms`` were made unit (Cluster.add reads it)
 
 
 @dataclass
