@@ -122,3 +122,17 @@ def test_quotes_straight_marks_inside_a_straight_quotation():
     # Marks that alternate as they look are paired in order, as before.
     q = _quotes('"Nous ne céderons pas", a déclaré Sergueï Lavrov. "Nous ne signerons jamais un tel accord", a-t-il ajouté.')
     assert [(t, s) for t, s, _ in q] == [("Nous ne céderons pas", "Sergueï Lavrov"), ("Nous ne signerons jamais un tel accord", "Sergueï Lavrov")], q
+
+
+def test_quotes_a_definite_description_with_des_or_of_a_names_its_speaker():
+    # "des Transports" is "de les", not an indefinite: the speaker is the one in apposition;
+    # "un diplomate" opening the description stays anonymous.
+    q = _quotes("La Russie et la Corée du Nord ont signé mercredi un accord ferroviaire. « Ce pont sera l'artère "
+                "de notre amitié avec nos voisins », a déclaré le vice-ministre russe des Transports, Andreï "
+                "Beliaïev, lors de la cérémonie. « Une voie ferrée moderne est une chaîne logistique pour "
+                "l'artillerie », a affirmé un diplomate européen en poste à Séoul.")
+    assert q[0][1] == "Andreï Beliaïev" and q[0][0].startswith("Ce pont sera")
+    assert q[1][1] is None and q[1][0].startswith("Une voie ferrée")
+    q = _quotes('"We have repaired every line that was cut by the storm," said the head of a local utility, '
+                'Maria Gonzalez, on Tuesday.', language="en")
+    assert q[0][1] == "Maria Gonzalez"

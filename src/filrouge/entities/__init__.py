@@ -27,7 +27,9 @@ from .rules import MONTHS_DAYS, find_names
 # entity_indexed), so it is known which version read an article; `filrouge enrich` redoes all.
 # 2: a capitalised leading article inside a sentence belongs to the name ("La Haye").
 # 3: a name ends before a hashtag, a handle or a link ("#Egypt Suivez" is "Egypt").
-EXTRACTION_VERSION = 3
+# 4: "des" after a word in the description after a speech verb is "de les", not an indefinite
+#    ("a déclaré le vice-ministre des Transports, Andreï Beliaïev" names its speaker).
+EXTRACTION_VERSION = 4
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -356,6 +356,7 @@ _AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "has
 _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
+_OF = frozenset(["of", "for", "from", "with", "at", "by", "in"])
 
 
 @cache
@@ -374,11 +375,13 @@ def _role_pattern(language: str | None) -> re.Pattern[str] | None:
 
 def _anonymous(phrase: str, f: _Finder) -> bool:
     """Whether the words after a speech verb name nobody: "un diplomate européen", "a senior
-    official" (an indefinite description before any name)."""
-    ws = _WORD.findall(phrase)
-    for w in ws[:4]:
-        if w.casefold() in _INDEFINITE:
-            return True
+    official" (an indefinite description before any name). Not an indefinite that belongs to
+    a complement: "le vice-ministre russe des Transports, Andreï Beliaïev", "the head of a
+    company" are definite."""
+    ws = [w.casefold() if not w[:1].isupper() else w for w in _WORD.findall(phrase)[:4]]
+    for i, w in enumerate(ws):
+        if w in _INDEFINITE and not (i and (w == "des" or ws[i - 1] in _OF)):
+            return True   # "des" after a word is "de les": "le ministre des Transports"
         if w[:1].isupper():
             return False
     return False
