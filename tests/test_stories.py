@@ -19,6 +19,7 @@ from filrouge.article import Article, PublishedDate
 from filrouge.entities.evaluate import bcubed
 from filrouge.errors import SettingsError
 from filrouge.settings import Settings
+from filrouge import stories as stories_module
 from filrouge.stories import cluster as cluster_module
 from filrouge.stories import stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, Pairs, VectorIndex
@@ -27,9 +28,11 @@ from filrouge.stories.features import (
     Features,
     _model,
     embed_texts,
+    happening_dates,
     published_day,
     terms_and_phrases,
     terms_of,
+    years_of,
 )
 
 from .conftest import SAMPLE, cli_json, run_cli
@@ -245,7 +248,57 @@ def test_stories_events_have_titles_dates_and_stories_labels(sample_db):
     vost = next(e for e in russia.events if "003_fr_vostotchny_accord_rail" in e.articles)
     assert vost.date == "2024-04-17" and vost.granularity == "day"
     # Three happenings of the thread: March (Choïgou), April (Vostotchny), June (the treaty).
-    assert len(russia.events) >= 3 and russia.start == "2024-03-14" and russia.end >= "2024-06-20"
+    # Choïgou arrived on Wednesday 13 March (the dispatch of the 14th names the arrival's day
+    # and its own, as often): the story starts with the happening, not with its report.
+    choigou = next(e for e in russia.events if "001_fr_choigou_pyongyang_afp" in e.articles)
+    assert choigou.date == "2024-03-13"
+    assert len(russia.events) >= 3 and russia.start == "2024-03-13" and russia.end >= "2024-06-20"
+
+
+def test_event_date_is_the_day_named_most_and_the_earliest_of_a_tie():
+    # Two reports name the summit's Wednesday and the reactions of Thursday and Friday as
+    # often: the happening is the first of them; a day named more often wins outright.
+    june = date(2024, 6, 20).toordinal()
+    c = Cluster(id="e1", seq=1, dates=Counter({"2024-06-21": 2, "2024-06-19": 2, "2024-06-20": 2}), first=june, last=june)
+    assert stories_module.event_date(c, []) == ("2024-06-19", "day", "mentions")
+    c.dates["2024-06-21"] += 1
+    assert stories_module.event_date(c, []) == ("2024-06-21", "day", "mentions")
+    # Articles without a date of their own name every day of their text, background too (the
+    # kidnapping of 2002 in a report of the 2008 rescue): the latest of a tie is the better guess.
+    undated = Cluster(id="e3", seq=3, dates=Counter({"2002-02-23": 1, "2008-07-02": 1, "2007-11-30": 1}))
+    assert stories_module.event_date(undated, []) == ("2008-07-02", "day", "mentions")
+    # Nothing named: the day most were published, the earliest of a tie; then the month.
+    empty = Cluster(id="e2", seq=2)
+    assert stories_module.event_date(empty, ["2024-06-20", "2024-06-18", None]) == ("2024-06-18", "day", "published")
+    assert stories_module.event_date(empty, ["2024-06", "2024-05", "2024-06"]) == ("2024-06", "month", "published")
+    assert stories_module.event_date(empty, [None]) == (None, None, None)
+
+
+def test_a_guessed_year_dates_no_event_nor_timeline(tmp_path):
+    # Undated, the article is dated by the latest year its text names (1988, from its
+    # background): "le 2 juillet" resolved against that guess is no 1988-07-02, for the
+    # clusterer's years, the event's date or the timeline; "le 12 mars 1986" names its year.
+    text = ("Ingrid Betancourt a retrouvé ses enfants après sa libération par l'armée colombienne le 2 juillet. "
+            "L'ex-otage avait vécu aux Seychelles de 1985 à 1988 avec sa famille. Elle s'y était installée "
+            "le 12 mars 1986 avec son premier mari, un diplomate français en poste dans l'archipel.")
+    with filrouge.open(tmp_path / "g.db") as fr:
+        fr.ingest_records([{"id": "b1", "title": "Ingrid Betancourt retrouve ses enfants", "text": text,
+                            "language": "fr"}])
+        a = fr.article("b1")
+        assert a.published is not None and a.published.source == "text" and a.published.value.startswith("1988")
+        assert any(m.value == "1988-07-02" for m in a.dates), "the mention is still resolved against the guess"
+        assert years_of(a) == {"1985", "1986", "1988"}
+        assert happening_dates(a) == ("1986-03-12",)
+        (story,) = fr.stories()
+        (event,) = story.events
+        assert (event.date, event.granularity, event.date_source) == ("1986-03-12", "day", "mentions")
+        assert "1988-07-02" not in [e.date for e in fr.timeline(story.id)]
+    with filrouge.open(tmp_path / "h.db") as fr:   # no day named with its year: no date at all
+        fr.ingest_records([{"id": "b2", "title": "Ingrid Betancourt retrouve ses enfants",
+                            "text": text.replace("le 12 mars 1986", "au printemps"), "language": "fr"}])
+        (story,) = fr.stories()
+        assert [(e.date, e.granularity) for e in story.events] == [(None, None)]
+        assert fr.timeline(story.id) == []
 
 
 def test_stories_recluster_gives_the_partition_of_an_ingest_in_stream_order(sample_db, tmp_path):

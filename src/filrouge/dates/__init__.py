@@ -10,13 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from ..article import DateMention, PublishedDate
+from ..article import Article, DateMention, PublishedDate
 from .calendar import Ref
 from .grammar import available_languages
 from .tagger import Tagger, tagger
 
 __all__ = ["SINCE", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
-           "tag_dates", "tagger"]
+           "tag_dates", "tagger", "year_known"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
@@ -72,6 +72,16 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
     if mo and gran != "year":
         return PublishedDate(f"{y:04d}-{mo:02d}", "month", "text", inferred=True)
     return PublishedDate(f"{y:04d}", "year", "text", inferred=True)
+
+
+def year_known(article: Article) -> list[DateMention]:
+    """The article's dates (``DATE`` mentions) whose year is known: all of them, unless its
+    own date was guessed from its text (:func:`infer_published`: "de 1985 à 1988" dates an
+    article of 2008 to 1988); then only those that name their year ("le 3 mai 2009"), not
+    those resolved against the guess ("le 3 juillet" is not 1988-07-03)."""
+    p = article.published
+    guessed = p is not None and p.source == "text"
+    return [m for m in article.dates if m.type == "DATE" and not (guessed and m.reference is not None)]
 
 
 def _since_year(text: str, m: DateMention) -> bool:

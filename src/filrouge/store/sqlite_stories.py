@@ -178,12 +178,13 @@ class SQLiteStories(SQLiteEntities):
             "LEFT JOIN clusters c ON c.id = x.event ORDER BY x.seq")]
 
     def story_members(self, event_ids: Iterable[str]) -> dict[str, list[tuple[str, str | None, float]]]:
-        """Event → its articles as (id, publication date, score), in date order."""
+        """Event → its articles as (id, publication date, score), in date order. The date is
+        the article's own, not one guessed from the dates its text names (none then)."""
         out: dict[str, list[tuple[str, str | None, float]]] = {}
         for e, a, p, s in self._select_in(
-                "SELECT x.event, a.id, a.published_value, x.score FROM article_events x "
-                "JOIN articles a ON a.rowid = x.article WHERE x.event IN ({marks}) "
-                "ORDER BY a.published_value IS NULL, a.published_value, x.seq", event_ids):
+                "SELECT x.event, a.id, CASE WHEN a.published_source = 'text' THEN NULL ELSE a.published_value END "
+                "AS own, x.score FROM article_events x JOIN articles a ON a.rowid = x.article "
+                "WHERE x.event IN ({marks}) ORDER BY own IS NULL, own, x.seq", event_ids):
             out.setdefault(e, []).append((a, p, s))
         return out
 

@@ -262,16 +262,24 @@ def _iso(ordinal: int) -> str:
 
 def event_date(c: Cluster, published: list[str | None]) -> tuple[str | None, str | None, str | None]:
     """(date, granularity, source): the day the articles say it happened, else the day
-    most of them were published, else the month they name most."""
+    most of them were published, else the month most were published in. Between days named (or
+    published) equally often, the earliest: a happening comes before the days its reports
+    and reactions name ("arrivé mercredi …, a rapporté jeudi l'agence"). But the latest
+    when none of its articles has a date of its own: their days named are all those of their
+    text (features.happening_dates), background included, and the latest is nearest the
+    time of writing."""
+    def most(counts: Counter[str], latest: bool = False) -> str:
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if not latest else \
+            max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
     if c.dates:
-        best = max(c.dates.items(), key=lambda kv: (kv[1], kv[0]))[0]
-        return best, "day", "mentions"
+        return most(c.dates, latest=c.first is None), "day", "mentions"
     days = Counter(p[:10] for p in published if p and len(p) >= 10)
     if days:
-        return max(days.items(), key=lambda kv: (kv[1], kv[0]))[0], "day", "published"
+        return most(days), "day", "published"
     months = Counter(p[:7] for p in published if p and len(p) >= 7)
     if months:
-        return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0], "month", "published"
+        return most(months), "month", "published"
     return None, None, None
 
 

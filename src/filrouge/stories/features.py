@@ -21,6 +21,7 @@ import numpy as np
 
 from ..article import Article
 from ..copies.signature import stopwords
+from ..dates import year_known
 from ..entities.names import unaccent
 
 DIM = 512
@@ -194,18 +195,18 @@ def days_of(article: Article) -> frozenset[str]:
 
 
 def years_of(article: Article) -> frozenset[str]:
-    """The years of the resolved dates the text names ("2014 Oscars", "le 3 mai 2009")."""
-    return frozenset(d.value[:4] for d in article.dates if d.type == "DATE" and d.value[:4].isdigit())
+    """The years of the resolved dates the text names ("2014 Oscars", "le 3 mai 2009"), not
+    one guessed (:func:`filrouge.dates.year_known`)."""
+    return frozenset(d.value[:4] for d in year_known(article) if d.value[:4].isdigit())
 
 
 def happening_dates(article: Article, before: int = 10, after: int = 1) -> tuple[str, ...]:
     """Resolved dates the text names within ``before`` days before to ``after`` days after
-    its publication (the happening it reports), or every resolved day when it is undated."""
+    its publication (the happening it reports), or every resolved day when it is undated
+    (but those whose year is a guess: :func:`filrouge.dates.year_known`)."""
     pub = published_day(article)
     out = []
-    for d in article.dates:
-        if d.type != "DATE":
-            continue
+    for d in year_known(article):
         m = _DAY.match(d.value)
         if m and m.group(1) != "XXXX":
             try:

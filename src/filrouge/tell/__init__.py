@@ -131,8 +131,11 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
     out = []
     since = set()
     plain = set()
+    # An article dated by a guess from its text: only the dates that name their year
+    # (dates.year_known); "le 3 juillet" resolved against the guess is no day to tell.
+    guessed = a.published is not None and a.published.source == "text"
     for m in a.dates:
-        if not (start <= m.start < end) or m.type not in ("DATE", "TIME"):
+        if not (start <= m.start < end) or m.type not in ("DATE", "TIME") or (guessed and m.reference is not None):
             continue
         d = _DAY.match(m.value)
         if d and day_of(m.value) is not None:
