@@ -19,9 +19,8 @@ from filrouge.article import Article, PublishedDate
 from filrouge.entities.evaluate import bcubed
 from filrouge.errors import SettingsError
 from filrouge.settings import Settings
-from filrouge import stories as stories_module
 from filrouge.stories import cluster as cluster_module
-from filrouge.stories import stream_order
+from filrouge.stories import event_date, stream_order
 from filrouge.stories.cluster import Cluster, Clusterer, Pairs, VectorIndex
 from filrouge.stories.evaluate import ami
 from filrouge.stories.features import (
@@ -260,18 +259,18 @@ def test_event_date_is_the_day_named_most_and_the_earliest_of_a_tie():
     # often: the happening is the first of them; a day named more often wins outright.
     june = date(2024, 6, 20).toordinal()
     c = Cluster(id="e1", seq=1, dates=Counter({"2024-06-21": 2, "2024-06-19": 2, "2024-06-20": 2}), first=june, last=june)
-    assert stories_module.event_date(c, []) == ("2024-06-19", "day", "mentions")
+    assert event_date(c, []) == ("2024-06-19", "day", "mentions")
     c.dates["2024-06-21"] += 1
-    assert stories_module.event_date(c, []) == ("2024-06-21", "day", "mentions")
+    assert event_date(c, []) == ("2024-06-21", "day", "mentions")
     # Articles without a date of their own name every day of their text, background too (the
     # kidnapping of 2002 in a report of the 2008 rescue): the latest of a tie is the better guess.
     undated = Cluster(id="e3", seq=3, dates=Counter({"2002-02-23": 1, "2008-07-02": 1, "2007-11-30": 1}))
-    assert stories_module.event_date(undated, []) == ("2008-07-02", "day", "mentions")
+    assert event_date(undated, []) == ("2008-07-02", "day", "mentions")
     # Nothing named: the day most were published, the earliest of a tie; then the month.
     empty = Cluster(id="e2", seq=2)
-    assert stories_module.event_date(empty, ["2024-06-20", "2024-06-18", None]) == ("2024-06-18", "day", "published")
-    assert stories_module.event_date(empty, ["2024-06", "2024-05", "2024-06"]) == ("2024-06", "month", "published")
-    assert stories_module.event_date(empty, [None]) == (None, None, None)
+    assert event_date(empty, ["2024-06-20", "2024-06-18", None]) == ("2024-06-18", "day", "published")
+    assert event_date(empty, ["2024-06", "2024-05", "2024-06"]) == ("2024-06", "month", "published")
+    assert event_date(empty, [None]) == (None, None, None)
 
 
 def test_a_guessed_year_dates_no_event_nor_timeline(tmp_path):
