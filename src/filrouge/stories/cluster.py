@@ -432,8 +432,7 @@ class Clusterer:
             w = [_SUBLINEAR[c] for c in counts]   # counts are small whole numbers
         except (IndexError, TypeError):
             w = [1.0 + math.log(c) for c in counts]
-        norm = math.sqrt(sum(map(mul, w, w))) or 1.0
-        return dict(zip(terms, [x / norm for x in w]))
+        return _unit(terms, w)
 
     def _stale(self, cached: tuple[Any, ...] | None) -> bool:
         """Whether a cluster's idf-weighted value (stamped with the article count it was
@@ -692,9 +691,7 @@ class Clusterer:
         core = {e: 1.0 + math.log(k) for e, k in c.entities.items() if k >= half}
         middle = (c.first + c.last) // 2 if c.first is not None and c.last is not None else None
         heavy = _heaviest(c.terms, 60)
-        w = [1.0 + x for _, x in heavy]
-        norm = math.sqrt(sum([x * x for x in w])) or 1.0
-        weights = {t: x / norm for (t, _), x in zip(heavy, w)}
+        weights = _unit([t for t, _ in heavy], [1.0 + x for _, x in heavy])
         f = Features(
             id=c.id, language=c.langs.most_common(1)[0][0] if c.langs else "", vector=c.unit(),
             terms=Counter(), entities=core,   # the terms are the weights beside it
@@ -1296,6 +1293,13 @@ def _take(mine: Counter[str], theirs: Iterable[str] | Counter[str]) -> None:
     mine.subtract(theirs)
     for k in [k for k, v in mine.items() if v <= 0]:
         del mine[k]
+
+
+def _unit(keys: Iterable[str], w: list[float]) -> dict[str, float]:
+    """The weights ``w`` scaled to unit length, by key (an article's terms, or a cluster's
+    heaviest as one article's)."""
+    norm = math.sqrt(sum(map(mul, w, w))) or 1.0
+    return dict(zip(keys, [x / norm for x in w]))
 
 
 def _heaviest(terms: Counter[str], n: int) -> list[tuple[str, float]]:
