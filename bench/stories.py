@@ -46,7 +46,7 @@ from tune_clusters import DATA, load
 from filrouge.api import Filrouge
 from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
-from filrouge.stories.cluster import Cluster, Clusterer
+from filrouge.stories.cluster import Cluster, Clusterer, ClusterSettings
 from filrouge.stories.evaluate import evaluate, read_dataset
 from filrouge.stories.features import Features
 
@@ -94,15 +94,22 @@ def _features() -> list[Features]:
     return feats
 
 
+def _online(feats: list[Features], s: ClusterSettings) -> Clusterer:
+    """One online pass: a fresh clusterer, each article assigned in turn (what ``assign``
+    times and ``instructions`` counts)."""
+    c = Clusterer(s)
+    for f in feats:
+        c.assign(f)
+    return c
+
+
 def assign() -> None:
     feats = _features()
     s = Settings.load().stories
     runs = []
     for _ in range(PASSES):   # each pass a fresh clusterer; the median pass is printed
-        c = Clusterer(s)
         started = time.perf_counter()
-        for f in feats:
-            c.assign(f)
+        c = _online(feats, s)
         online = time.perf_counter() - started
         c.consolidate()
         runs.append((time.perf_counter() - started, online))
@@ -260,9 +267,7 @@ def _online_passes(passes: int) -> None:
         feats = [Features(**d) for d in pickle.load(fh)]
     s = Settings.load().stories
     for _ in range(passes):
-        c = Clusterer(s)
-        for f in feats:
-            c.assign(f)
+        _online(feats, s)
 
 
 def instructions() -> None:
