@@ -606,8 +606,9 @@ class _Notes:
         rows = []
         for a, n in self.order.items():
             _, src, title = info.get(a, (None, None, ""))
-            d = dates.get(a)
-            rows.append((n, a, " · ".join(x for x in (src, d.value if d else None, title) if x)))
+            d = dates.get(a)   # an inferred date marked "~", as in `filrouge articles`
+            when = ("~" if d.inferred else "") + d.value if d else None
+            rows.append((n, a, " · ".join(x for x in (src, when, title) if x)))
         return rows
 
     def text(self) -> str:
