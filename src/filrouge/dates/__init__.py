@@ -74,14 +74,14 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
     return PublishedDate(f"{y:04d}", "year", "text", inferred=True)
 
 
-def year_known(article: Article) -> list[DateMention]:
-    """The article's dates (``DATE`` mentions) whose year is known: all of them, unless its
-    own date was guessed from its text (:func:`infer_published`: "de 1985 à 1988" dates an
+def year_known(article: Article, types: tuple[str, ...] = ("DATE",)) -> list[DateMention]:
+    """The article's mentions of ``types`` whose year is known: all of them, unless its own
+    date was guessed from its text (:func:`infer_published`: "de 1985 à 1988" dates an
     article of 2008 to 1988); then only those that name their year ("le 3 mai 2009"), not
     those resolved against the guess ("le 3 juillet" is not 1988-07-03)."""
     p = article.published
     guessed = p is not None and p.source == "text"
-    return [m for m in article.dates if m.type == "DATE" and not (guessed and m.reference is not None)]
+    return [m for m in article.dates if m.type in types and not (guessed and m.reference is not None)]
 
 
 def _since_year(text: str, m: DateMention) -> bool:

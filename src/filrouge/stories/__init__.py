@@ -269,8 +269,9 @@ def event_date(c: Cluster, published: list[str | None]) -> tuple[str | None, str
     text (features.happening_dates), background included, and the latest is nearest the
     time of writing."""
     def most(counts: Counter[str], latest: bool = False) -> str:
-        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if not latest else \
-            max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        if latest:
+            return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     if c.dates:
         return most(c.dates, latest=c.first is None), "day", "mentions"

@@ -32,7 +32,7 @@ from itertools import pairwise
 import numpy as np
 
 from ..article import Article, Cited, PublishedDate, TimelineEntry
-from ..dates import SINCE
+from ..dates import SINCE, year_known
 from ..entities.names import fold_text as fold
 from ..stories.features import _stop, idf, stem
 
@@ -131,11 +131,10 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
     out = []
     since = set()
     plain = set()
-    # An article dated by a guess from its text: only the dates that name their year
-    # (dates.year_known); "le 3 juillet" resolved against the guess is no day to tell.
-    guessed = a.published is not None and a.published.source == "text"
-    for m in a.dates:
-        if not (start <= m.start < end) or m.type not in ("DATE", "TIME") or (guessed and m.reference is not None):
+    # Of an article dated by a guess from its text, only the dates that name their year:
+    # "le 3 juillet" resolved against the guess is no day to tell.
+    for m in year_known(a, ("DATE", "TIME")):
+        if not (start <= m.start < end):
             continue
         d = _DAY.match(m.value)
         if d and day_of(m.value) is not None:
