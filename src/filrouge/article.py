@@ -28,6 +28,15 @@ class PublishedDate:
     source: str
     inferred: bool = False
 
+    @property
+    def label(self) -> str:
+        """The value as the CLI and the web app show it: marked "~" when inferred.
+
+        >>> PublishedDate("2024", "year", "text", inferred=True).label
+        '~2024'
+        """
+        return ("~" if self.inferred else "") + self.value
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "value": self.value,

@@ -155,10 +155,7 @@ def articles(obj: Context, as_json: bool) -> None:
 
 
 def _date(a: Article) -> str:
-    if a.published is None:
-        return "undated"
-    mark = "~" if a.published.inferred else ""
-    return f"{mark}{a.published.value}"
+    return a.published.label if a.published is not None else "undated"
 
 
 @cli.command()
@@ -606,9 +603,8 @@ class _Notes:
         rows = []
         for a, n in self.order.items():
             _, src, title = info.get(a, (None, None, ""))
-            d = dates.get(a)   # an inferred date marked "~", as in `filrouge articles`
-            when = ("~" if d.inferred else "") + d.value if d else None
-            rows.append((n, a, " · ".join(x for x in (src, when, title) if x)))
+            d = dates.get(a)
+            rows.append((n, a, " · ".join(x for x in (src, d.label if d else None, title) if x)))
         return rows
 
     def text(self) -> str:
