@@ -39,6 +39,9 @@ def test_seeds_stored_with_their_dates(seeded):
     for aid, expected in EXPECTED_DATES.items():
         assert arts[aid]["published"] == expected, aid
         assert arts[aid]["language"] == "fr"
+    # the copy dated by its group is marked as inferred, as `articles` marks it
+    out = run_cli("copies", db=seeded, check=True).stdout
+    assert "001_04f073ab5417da4e  ~2023-11  " in out, out
 
 
 def test_seeds_boilerplate_removed_with_reasons(seeded):

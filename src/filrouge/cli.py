@@ -238,7 +238,7 @@ def _clip(text: str, n: int) -> str:
 def _member_line(group: CopyGroup, m: CopyMember) -> str:
     sim = [(j, c) for a, b, j, c in group.links if m.id in (a, b)]
     best = max(sim) if sim else None
-    date = m.published.value + (" ~" if m.published.inferred else "") if m.published else "undated"
+    date = m.published.label if m.published else "undated"
     tags = []
     if m.id == group.first:
         tags.append("first")
