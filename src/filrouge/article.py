@@ -37,6 +37,13 @@ class PublishedDate:
         """
         return ("~" if self.inferred else "") + self.value
 
+    @property
+    def guessed(self) -> bool:
+        """Whether the date was guessed from the dates the text mentions (the latest year it
+        names, say): not the article's own date, so it dates nothing else (an event, a day
+        named without its year, a timeline entry)."""
+        return self.source == "text"
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "value": self.value,

@@ -80,7 +80,7 @@ def year_known(article: Article, types: tuple[str, ...] = ("DATE",)) -> list[Dat
     article of 2008 to 1988); then only those that name their year ("le 3 mai 2009"), not
     those resolved against the guess ("le 3 juillet" is not 1988-07-03)."""
     p = article.published
-    guessed = p is not None and p.source == "text"
+    guessed = p is not None and p.guessed
     return [m for m in article.dates if m.type in types and not (guessed and m.reference is not None)]
 
 

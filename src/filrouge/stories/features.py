@@ -224,7 +224,7 @@ def published_day(article: Article) -> int | None:
     day). A date known to the month only is placed on the day of that month the text names
     most (the latest on a tie), else on the 15th."""
     p = article.published
-    if p is None or p.source == "text" or (p.source == "url" and p.granularity != "day"):
+    if p is None or p.guessed or (p.source == "url" and p.granularity != "day"):
         return None
     try:
         if p.granularity == "day":

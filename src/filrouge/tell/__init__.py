@@ -228,7 +228,7 @@ def _own_date(a: Article) -> PublishedDate | None:
     """The article's publication date to the day or the month, if it is its own (not
     guessed from its text)."""
     p = a.published
-    return p if p is not None and p.source != "text" and p.granularity in ("day", "month") else None
+    return p if p is not None and not p.guessed and p.granularity in ("day", "month") else None
 
 
 def _pub_month(a: Article) -> str | None:
