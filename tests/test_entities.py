@@ -214,6 +214,31 @@ def test_entities_a_name_ends_before_a_hashtag_a_handle_or_a_link():
     assert "Benghazi" in names and "Wael" in names, names
 
 
+def test_entities_a_name_never_runs_across_a_spaced_dash():
+    # Rubrics, datelines and credit lines: the model runs a name into the words after the
+    # dash ("Benghazi - Une", "André Miquel – L'Islam", "EGYPTE - Morsi"); each side is a
+    # candidate of its own. A street word opens a place, not a person ("Place Tahrir").
+    a = _article("BENGHAZI - Une foule immense a envahi les rues samedi. Les rebelles tiennent la ville. "
+                 "Le livre d'André Miquel – L'Islam et sa civilisation – reste une référence. "
+                 "EGYPTE - Morsi a parlé hier soir devant les députés. "
+                 "Des milliers de manifestants ont rempli la Place Tahrir vendredi.")
+    found = {(m.text, m.type) for m in a.mentions}
+    assert not [t for t, _ in found if any(d in t for d in (" - ", " – "))], found
+    assert {"BENGHAZI", "André Miquel", "EGYPTE", "Morsi"} <= {t for t, _ in found}, found
+    assert ("Place Tahrir", "LOC") in found, found
+
+
+def test_entities_a_word_after_a_particle_is_not_a_surname_of_another_type(fr):
+    # "Islam", the religion (MISC), is not Saïf al-Islam, though his name ends with the word
+    # (a lone word of another type finds the person it is the surname of: not after "al").
+    _ingest(fr, ("i1", "Libye", "Le fils du colonel, Saïf Al-Islam, a menacé les rebelles samedi."),
+            ("i2", "Tribune", "Les spécialistes de l'Islam politique ont publié une tribune."))
+    named = {a: e for e in fr.entities() for a, _ in e.aliases}
+    saif, islam = named["Saïf Al-Islam"], named["Islam"]
+    assert saif.id != islam.id and saif.articles == ("i1",) and islam.articles == ("i2",), (saif, islam)
+    assert saif.type == "PER" and islam.type == "MISC"
+
+
 def test_entities_a_capitalised_article_inside_a_sentence_is_part_of_the_name():
     # "à La Haye", "selon Le Monde": written with its capital inside a sentence, the article
     # belongs to the name (also where the name opens a sentence); "la Russie" is written

@@ -29,7 +29,9 @@ from .rules import MONTHS_DAYS, find_names
 # 3: a name ends before a hashtag, a handle or a link ("#Egypt Suivez" is "Egypt").
 # 4: "des" after a word in the description after a speech verb is "de les", not an indefinite
 #    ("a déclaré le vice-ministre des Transports, Andreï Beliaïev" names its speaker).
-EXTRACTION_VERSION = 4
+# 5: a name never runs across a spaced dash ("Benghazi - Une" is "Benghazi"), and a street
+#    word opens a place ("Place Tahrir" is a square, not a person).
+EXTRACTION_VERSION = 5
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

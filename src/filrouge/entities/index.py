@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from ..article import Article, Entity, Mention
 from ..store import Store
 from .local import name_key, name_words
-from .names import NEAR_MIN, alias_ids, alias_table, deletions, key, near_probes, same_initials, same_numbers, slug
+from .names import NEAR_MIN, PARTICLES, alias_ids, alias_table, deletions, key, near_probes, same_initials, same_numbers, slug
 
 Key = tuple[str, str, str]
 
@@ -95,15 +95,23 @@ class EntityIndex:
     def _other_type(self, keys: set[str], etype: str) -> str | None:
         """The entity a name already has under another type: the models call one name a
         place here and an organisation or a person there ("Conques", "Reynaud"). A lone
-        word also finds the person it is the surname of. Names the alias table types are
-        never moved."""
+        word also finds the person it is the surname of, unless it ends that name after a
+        particle: "Islam", the religion, is not "Saïf al-Islam". Names the alias table types
+        are never moved."""
         if any(k in alias_table() for k in keys):
             return None
         others = [t for t in ("PER", "LOC", "ORG", "MISC") if t != etype]
         probes = [(k, t, "name") for k in keys for t in others]
         probes += [(k, "PER", "part") for k in keys if " " not in k and etype != "PER"]
         found = self.store.entity_find(probes)
-        return self._choose([e for p in probes for e in found.get(p, [])])
+        return self._choose([e for p in probes for e in found.get(p, [])
+                             if p[2] != "part" or not self._after_particle(e, p[0])])
+
+    def _after_particle(self, entity: str, word: str) -> bool:
+        """Whether a person's names have ``word`` only after a particle ("al islam")."""
+        before = [ws[i - 1] if i else "" for ws in (n.split() for n in self.store.entity_keys_of(entity, "name"))
+                  for i, w in enumerate(ws) if w == word]
+        return bool(before) and all(b in PARTICLES for b in before)
 
     def _lookup(self, keys: set[str], etype: str, near: bool = True) -> str | None:
         found = self.store.entity_find((k, etype, "name") for k in keys)

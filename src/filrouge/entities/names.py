@@ -35,6 +35,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 _SPLIT = re.compile(r"[\s\-‐‑–—'’`´.]+")
 # Definite articles that may open a name or a subject ("La Russie", "Les États-Unis").
 ARTICLES = frozenset(["le", "la", "les", "l", "the"])
+# Words that join a surname to what comes before it ("Saïf al-Islam", "Ibn Khaldoun",
+# "Ursula von der Leyen"): the word after one is part of a surname, not a name on its own.
+PARTICLES = frozenset(["al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "bin", "ben", "ibn", "abu", "abou",
+                       "abd", "ould", "bou", "de", "du", "des", "van", "von", "der", "den", "da", "di", "del",
+                       "della", "le", "la"])
 # A key this short is never matched approximately: "Li" and "Lee" stay apart.
 NEAR_MIN = 6
 

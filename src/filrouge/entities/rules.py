@@ -172,6 +172,8 @@ def _trim(text: str, span: Span, language: str | None) -> Span | None:
             etype = "LOC"
         elif first in lang.event_heads:
             etype = "MISC"
+    elif len(toks) > 1 and first.casefold() in lang.street_heads:
+        etype = "LOC"   # "Place Tahrir", "Rue de Rivoli": a square or a street, not a person
     # An elided article glued to the name: "l'Ukraine", "d'Europe".
     m = re.match(r"^(?:[lLdD]|qu|Qu)['’](?=[A-ZÀ-Ý])", text[s:e])
     if m:
@@ -249,8 +251,8 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
     candidates: list[tuple[int, Span]] = [(2, s) for s in ruled if s.type == "PER"]
     candidates += [(1, s) for s in ruled if s.type != "PER"]
     lang = words(language)
-    for span in model_spans:
-        t = _trim(text, span, language)
+    for part in (p for span in model_spans for p in _dash_parts(text, span)):
+        t = _trim(text, part, language)
         if t is None:
             continue
         if _preceded_by_honorific(text, t.start):
@@ -293,6 +295,24 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
             continue
         out.append(span)
     return sorted(out, key=lambda s: s.start)
+
+
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+
+
+def _dash_parts(text: str, span: Span) -> list[Span]:
+    """A model's span cut at its spaced dashes: a name never runs across one ("Benghazi -
+    Une", "EGYPTE - Morsi", "André Miquel – L'Islam": a rubric, a headline or a credit
+    line and the words after it). Each part is a candidate of its own.
+
+    >>> _dash_parts("EGYPTE - Morsi parle", Span(0, 14, "PER"))
+    [Span(start=0, end=6, type='PER'), Span(start=9, end=14, type='PER')]
+    """
+    cuts = [(m.start(), m.end()) for m in _SPACED_DASH.finditer(text, span.start, span.end)]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *(x for c in cuts for x in c), span.end]
+    return [Span(a, b, span.type) for a, b in zip(bounds[::2], bounds[1::2]) if b > a]
 
 
 _DATELINE = re.compile(r"([A-ZÀ-Ý][A-ZÀ-Ý'’\-]+(?: [A-ZÀ-Ý][A-ZÀ-Ý'’\-]+)?)(?=\s*(?:\([^)]{1,30}\))?\s*[-–—,:])")
