@@ -195,12 +195,28 @@ class EntityIndex:
 # ---------------------------------------------------------------------------- describing
 def display_name(etype: str, aliases: list[tuple[str, int]]) -> str:
     """The most complete frequent form: for a person, the most frequent spelling among those
-    with a first and a last name (initials and patronymics aside); else the most frequent."""
+    with a first and a last name (initials and patronymics aside); else the most frequent. A
+    full name is written once an article, then the surname: a form seen once or twice among
+    many mentions is the person's only if it ends with the form most often seen; otherwise
+    it is most often a name the model ran into the next word ("Marseille UNIQUEMENT").
+
+    >>> display_name("PER", [("Poutine", 16), ("Vladimir Poutine", 3)])
+    'Vladimir Poutine'
+    >>> display_name("PER", [("Marseille", 160), ("MARSEILLE", 4), ("Marseille UNIQUEMENT", 1)])
+    'Marseille'
+    >>> display_name("PER", [("Felt", 140), ("Mark Felt", 2)])
+    'Mark Felt'
+    """
     if not aliases:
         return ""
     pool = aliases
     if etype == "PER":
         full = [(a, n) for a, n in aliases if len(name_words(a)) >= 2 and not _has_initial(a)]
+        seen = sum(n for _, n in full)
+        if seen < 3 and 10 * seen < sum(n for _, n in aliases):
+            lone = name_key(max(aliases, key=lambda an: an[1])[0], etype)
+            if not any(name_key(a, etype).split()[-1] == lone for a, _ in full):
+                full = []
         pool = full or aliases
         # "Vladimir Vladimirovitch Poutine" once and "Vladimir Poutine" often: count by key.
         by_key: Counter[str] = Counter()
