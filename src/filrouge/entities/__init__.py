@@ -29,8 +29,9 @@ from .rules import MONTHS_DAYS, find_names
 # 3: a name ends before a hashtag, a handle or a link ("#Egypt Suivez" is "Egypt").
 # 4: "des" after a word in the description after a speech verb is "de les", not an indefinite
 #    ("a déclaré le vice-ministre des Transports, Andreï Beliaïev" names its speaker).
-# 5: a name never runs across a spaced dash ("Benghazi - Une" is "Benghazi"), and a street
-#    word opens a place ("Place Tahrir" is a square, not a person).
+# 5: a name never runs across a spaced dash ("Benghazi - Une" is "Benghazi"), a street word
+#    opens a place ("Place Tahrir" is a square, not a person), and a lone word of another
+#    type finds no person whose name has it after a particle ("Islam" is not "Saïf al-Islam").
 EXTRACTION_VERSION = 5
 
 

@@ -25,7 +25,18 @@ from collections.abc import Iterable
 from ..article import Article, Entity, Mention
 from ..store import Store
 from .local import name_key, name_words
-from .names import NEAR_MIN, PARTICLES, alias_ids, alias_table, deletions, key, near_probes, same_initials, same_numbers, slug
+from .names import (
+    NEAR_MIN,
+    PARTICLES,
+    alias_ids,
+    alias_table,
+    deletions,
+    key,
+    near_probes,
+    same_initials,
+    same_numbers,
+    slug,
+)
 
 Key = tuple[str, str, str]
 
