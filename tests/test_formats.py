@@ -52,6 +52,23 @@ def test_formats_a_caption_that_ends_with_its_photo_credit_is_removed(tmp_path, 
     assert "Les banques devront" in art["text"]   # a sentence, with its stop after the bracket
 
 
+def test_formats_account_and_login_forms_are_removed(tmp_path, db_path):
+    # The forms a news site wraps around its articles, written here for the test.
+    f = write_jsonl(tmp_path / "f.jsonl", [{
+        "id": "f1", "title": "Le port rouvre", "language": "fr",
+        "text": "Le port de Sète a rouvert jeudi après trois jours de grève des dockers.\n\n"
+                "Créez votre compte pour retrouver vos articles sur tous vos écrans\n\n"
+                "Vous avez déjà un compte ? Connectez-vous\n\n"
+                "* Champs obligatoires\n\n"
+                "Merci d'avoir partagé cet article avec vos proches\n\n"
+                "En cliquant sur « Lire ici », vous fermez la session ouverte sur votre autre appareil.\n\n"
+                "Les dockers qui veulent créer un compte épargne temps devront attendre janvier."}])
+    _ingest(db_path, f)
+    art = cli_json("show", "f1", db=db_path)
+    assert [r["reason"] for r in art["removed"]] == ["account, login or sharing form"] * 5, art["removed"]
+    assert "Le port de Sète" in art["text"] and "Les dockers qui veulent créer un compte" in art["text"]
+
+
 def test_formats_html_page(tmp_path, db_path):
     _ingest(db_path, FIXTURES / "page.html")
     art = cli_json("show", "page", db=db_path)
