@@ -48,7 +48,11 @@ def test_robustness_interrupted_ingest_is_consistent_and_resumable(tmp_path, db_
     corpus = _corpus(tmp_path, files=40, per_file=100)
     total = 4000
     cmd = [sys.executable, "-m", "filrouge.cli", "--db", str(db_path), "ingest", "--workers", "1", str(corpus)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as a terminal sends it: the child starts with SIGINT's default disposition, not
+    # with the one this test run may have inherited (a job started with "&" by a
+    # non-interactive shell ignores SIGINT, and so would every process it starts).
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while _count(db_path) < 200 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
