@@ -17,11 +17,11 @@ import click
 from . import __version__
 from .api import Filrouge, Progress
 from .article import (
-    Article,
     Cited,
     CopyGroup,
     CopyMember,
     DateMention,
+    PublishedDate,
     Rejection,
     Story,
     TimelineEntry,
@@ -151,11 +151,11 @@ def articles(obj: Context, as_json: bool) -> None:
         click.echo(to_json([a.summary_dict() for a in fr.iter_articles()]))
         return
     for a in fr.iter_articles():
-        click.echo(f"{a.id}\t{_date(a)}\t{a.language or '-'}\t{a.word_count}w\t{a.title}")
+        click.echo(f"{a.id}\t{_date(a.published)}\t{a.language or '-'}\t{a.word_count}w\t{a.title}")
 
 
-def _date(a: Article) -> str:
-    return a.published.label if a.published is not None else "undated"
+def _date(p: PublishedDate | None) -> str:
+    return p.label if p is not None else "undated"
 
 
 @cli.command()
@@ -238,7 +238,7 @@ def _clip(text: str, n: int) -> str:
 def _member_line(group: CopyGroup, m: CopyMember) -> str:
     sim = [(j, c) for a, b, j, c in group.links if m.id in (a, b)]
     best = max(sim) if sim else None
-    date = m.published.label if m.published else "undated"
+    date = _date(m.published)
     tags = []
     if m.id == group.first:
         tags.append("first")
