@@ -176,6 +176,25 @@ def test_entities_a_lone_surname_joins_a_full_name_that_comes_later_alone(fr):
     assert set(gaddafi.articles) == {"k1", "k2"}
 
 
+def test_entities_a_lone_surname_is_the_person_its_article_s_other_entities_go_with(fr):
+    # Two people called Jackson; the lone "Jackson" of a San Diego football report is the
+    # Chargers' receiver named beside San Diego, the Chargers and the California police, not
+    # the senator named more often; in a report from Lyon it is neither of them.
+    _ingest(fr, ("j1", "Watergate", "Le sénateur Henry Jackson a interrogé Richard Nixon à Washington. "
+                                    "Jackson a demandé des comptes au Sénat. Jackson a insisté devant le FBI."),
+            ("j2", "Football", "Le receveur Vincent Jackson, des Chargers de San Diego, a été arrêté "
+                               "par la police de Californie, a annoncé la NFL."),
+            ("j3", "Football", "Mercredi, le receveur Jackson a été libéré. Les Chargers de San Diego joueront "
+                               "dimanche, la NFL attend et la police de Californie a transmis son rapport."),
+            ("j4", "Lyon", "Mardi, l'attaquant Jackson a signé à l'Olympique lyonnais, a annoncé Jean-Michel "
+                           "Aulas depuis Lyon, dans le Rhône."))
+    henry, vincent = _entity_of(fr, "Henry Jackson"), _entity_of(fr, "Vincent Jackson")
+    assert henry.id != vincent.id and henry.articles == ("j1",), henry
+    assert vincent.articles == ("j2", "j3"), vincent
+    others = [e for e in fr.entities() if "j4" in e.articles and e.type == "PER" and "Jackson" in e.name]
+    assert len(others) == 1 and others[0].articles == ("j4",), others
+
+
 def test_entities_numbers_keep_near_names_apart_across_articles(fr):
     _ingest(fr, ("n1", "Versailles", "Le roi Louis XIV a fait agrandir le château de Versailles."))
     _ingest(fr, ("n2", "Versailles", "Le roi Louis XV a fait construire le Petit Trianon à Versailles."))

@@ -32,7 +32,9 @@ from .rules import MONTHS_DAYS, find_names
 # 5: a name never runs across a spaced dash ("Benghazi - Une" is "Benghazi"), a street word
 #    opens a place ("Place Tahrir" is a square, not a person), and a lone word of another
 #    type finds no person whose name has it after a particle ("Islam" is not "Saïf al-Islam").
-EXTRACTION_VERSION = 5
+# 6: a name alone is the person of that name its article's other entities are named with
+#    ("Jackson" in a Chargers report is not Henry Jackson of the Watergate ones).
+EXTRACTION_VERSION = 6
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -8,7 +8,9 @@ up by its keys in the store:
    (both at least ``names.NEAR_MIN`` letters), so "Kim Jung Un" finds "Kim Jong Un"
    while "Kim Jong Il" (two edits) stays apart;
 3. a surname alone ("Poutine", with no full name in its article) finds the person whose
-   full name ends (or, for "Kim", starts) with it, the most mentioned when several do;
+   full name ends (or, for "Kim", starts) with it: the one named beside most of the
+   article's other entities, the most mentioned without such context, and none when the
+   context goes with none of them ("Jackson" in a Chargers report is no Watergate Jackson);
 4. places, organisations and events find the entity with the same key or one edit away.
 
 Otherwise a new entity is made. When a full name arrives with the short form an earlier
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from ..article import Article, Entity, Mention
 from ..store import Store
@@ -39,6 +42,9 @@ from .names import (
 )
 
 Key = tuple[str, str, str]
+# Entities an article must name besides a lone name for its context to decide which
+# person that name is (``EntityIndex._lone``).
+MIN_CONTEXT = 3
 
 
 def _local_entities(mentions: tuple[Mention, ...]) -> dict[int, tuple[str, list[str]]]:
@@ -61,10 +67,16 @@ class EntityIndex:
         from . import EXTRACTION_VERSION
 
         mapping: dict[int, str] = {}
+        found = _local_entities(article.mentions)
+        # A person named by one word alone is resolved last: the article's other entities,
+        # already resolved, tell which of the people with that name it is.
+        order = sorted(found, key=lambda k: found[k][0] == "PER" and all(" " not in name_key(n, "PER")
+                                                                           for n in found[k][1]))
         with self.store.transaction():
             self._merges = 0
-            for local, (etype, names) in _local_entities(article.mentions).items():
-                mapping[local] = self._resolve(etype, names)
+            for local in order:
+                etype, names = found[local]
+                mapping[local] = self._resolve(etype, names, set(mapping.values()))
             # A merge made while resolving a later local entity may have moved an earlier one.
             if self._merges:
                 mapping = {k: self.store.entity_resolve(v) or v for k, v in mapping.items()}
@@ -77,7 +89,7 @@ class EntityIndex:
         return mapping
 
     # ------------------------------------------------------------------ resolution
-    def _resolve(self, etype: str, names: list[str]) -> str:
+    def _resolve(self, etype: str, names: list[str], context: AbstractSet[str] = frozenset()) -> str:
         table = alias_table()
         for n in names:
             entry = table.get(key(n))
@@ -93,8 +105,7 @@ class EntityIndex:
                 eid = self._lookup(full, etype) or self._other_type(full, etype) or self._new(etype, names)
                 self._absorb(eid, etype, names)
                 return eid
-            eid = (self._by_part(short, etype) or self._lookup(short, etype, near=False)
-                   or self._other_type(short, etype))
+            eid = self._lone(short, etype, context)
             if eid is None:
                 eid = self._new(etype, names)
             self.store.entity_add_keys(eid, [(k, etype, "name") for k in short])
@@ -141,9 +152,26 @@ class EntityIndex:
         return not names or any(len(n.split()) == len(k.split()) and same_numbers(n, k) and same_initials(n, k)
                                 for n in names for k in keys)
 
-    def _by_part(self, short: set[str], etype: str) -> str | None:
-        found = self.store.entity_find((k, etype, "part") for k in short)
-        return self._choose([e for es in found.values() for e in es])
+    def _lone(self, short: set[str], etype: str, context: AbstractSet[str]) -> str | None:
+        """The person a name alone ("Jackson", "Poutine") is: among the people whose full
+        name has it as first or last word, and those already named so, the one named
+        most often beside the article's other entities (``context``) in its latest articles.
+        When the article names :data:`MIN_CONTEXT` other entities and none of them beside
+        any of these people, it is none of them (a Chargers receiver "Jackson" is not Henry
+        Jackson of the Watergate reports): a new entity. Without such context, the most
+        mentioned, as before."""
+        found = self.store.entity_find([(k, etype, kind) for k in short for kind in ("part", "name")])
+        parts = [e for (_, _, kind), es in found.items() if kind == "part" for e in es]
+        names = [e for (_, _, kind), es in found.items() if kind == "name" for e in es]
+        hits = list(dict.fromkeys(parts + names))
+        context = context - set(hits)
+        if hits and len(context) >= MIN_CONTEXT:
+            overlap = self.store.entity_context(hits, context)
+            best = max(overlap.values())
+            if best == 0:
+                return None
+            return self._choose([e for e in hits if overlap[e] == best])
+        return self._choose(parts) or self._choose(names) or self._other_type(short, etype)
 
     def _choose(self, hits: list[str]) -> str | None:
         """Among candidate entities: the alias table's, then the most mentioned, then the oldest."""
@@ -175,7 +203,7 @@ class EntityIndex:
             new_keys += [(k, etype, "name") for k in full]
             new_keys += [(p, etype, "part") for p in parts]
             new_keys += [(d, etype, "del") for k in full if len(k) >= NEAR_MIN for d in deletions(k)]
-            # A lone name later finds the person by a part of the full name (``_by_part``);
+            # A lone name later finds the person by a part of the full name (``_lone``);
             # the full name arriving later finds the lone names that came first the same way,
             # so the order of the two makes no difference.
             lone = short | parts

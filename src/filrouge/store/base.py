@@ -235,6 +235,11 @@ class Store(ABC):
     def entity_cooccurring(self, entity: str, limit: int = 20) -> list[tuple[str, int]]: ...
 
     @abstractmethod
+    def entity_context(self, entities: Iterable[str], context: Iterable[str], recent: int = 200) -> dict[str, int]:
+        """For each of ``entities``: how many of ``context`` are named in one of its ``recent``
+        latest articles."""
+
+    @abstractmethod
     def quote_rows(self, entities: Iterable[str] | None = None,
                    articles: Iterable[str] | None = None) -> list[tuple[Any, ...]]: ...
 

@@ -211,6 +211,20 @@ class SQLiteEntities(SQLiteCopies):
             "WHERE m.entity = ? GROUP BY o.entity ORDER BY n DESC, o.entity LIMIT ?", (entity, limit))
         return [(r[0], int(r[1])) for r in rows]
 
+    def entity_context(self, entities: Iterable[str], context: Iterable[str], recent: int = 200) -> dict[str, int]:
+        ctx = sorted(set(context))
+        if not ctx:
+            return {e: 0 for e in entities}
+        marks = ",".join("?" * len(ctx))
+        out = {}
+        for e in dict.fromkeys(entities):
+            row = self.db.execute(
+                f"SELECT COUNT(DISTINCT o.entity) FROM mentions o WHERE o.entity IN ({marks}) AND o.article IN "
+                "(SELECT DISTINCT article FROM mentions WHERE entity = ? ORDER BY article DESC LIMIT ?)",
+                (*ctx, e, recent)).fetchone()
+            out[e] = int(row[0])
+        return out
+
     def quote_rows(self, entities: Iterable[str] | None = None,
                    articles: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
         """(article id, published, start, stop, text, sentence, direct, fragment, speaker, entity,
