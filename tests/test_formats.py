@@ -103,6 +103,37 @@ def test_formats_jsonl_fields(tmp_path, db_path):
     assert "3 unchanged" in proc.stdout
 
 
+def test_formats_a_title_field_that_is_only_a_date_is_the_dateline(tmp_path, db_path):
+    # Scraped records put the page's date stamp where the headline goes ("Jan 05, 2011",
+    # "Posted on January 5, 2011, 3: 37 PM EDT"): it dates the article, and the headline is
+    # the text's first line (or, none, is found as for a text without one). An update stamp
+    # dates nothing. A headline that names a date stays the headline.
+    f = write_jsonl(tmp_path / "s.jsonl", [
+        {"id": "s1", "title": "Jan 05, 2011", "language": "en",
+         "text": "Harbour bridge closed after storm\nThe harbour bridge was closed on Wednesday after a storm "
+                 "damaged two of its cables, the city said."},
+        {"id": "s2", "title": "Posted on January 5, 2011, 3: 37 PM EDT", "language": "en",
+         "text": "The city council met on Wednesday to discuss the damaged cables of the harbour bridge, "
+                 "which engineers will inspect next week."},
+        {"id": "s3", "title": "Storm of January 5, 2011 closes the harbour bridge", "language": "en",
+         "text": "The harbour bridge stayed closed on Thursday after the storm of the day before."},
+        {"id": "s4", "title": "updated 8: 41 p. m. EST, Tue March 3, 2009", "language": "en",
+         "text": "Engineers inspected the cables of the harbour bridge on Tuesday and found no new damage."},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    s1, s2, s3, s4 = arts["s1"], arts["s2"], arts["s3"], arts["s4"]
+    assert s1["title"] == "Harbour bridge closed after storm"
+    assert s1["text"].startswith("The harbour bridge was closed")
+    assert s1["published"] == {"value": "2011-01-05", "granularity": "day", "source": "dateline"}
+    assert s2["published"]["value"] == "2011-01-05" and s2["published"]["source"] == "dateline"
+    assert "Posted" not in s2["title"] and s2["title"].startswith("The city council met")
+    assert "updated" not in s4["title"] and (s4["published"] or {}).get("source") != "dateline"
+    assert s3["title"] == "Storm of January 5, 2011 closes the harbour bridge"
+    shown = cli_json("show", "s1", db=db_path)
+    assert {"text": "Jan 05, 2011", "reason": "date stamp (title field)"} in shown["removed"]
+
+
 def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db_path):
     text = "Le conseil municipal a voté mardi soir le budget de la ville, après trois heures de débat."
     f = write_jsonl(tmp_path / "u.jsonl", [

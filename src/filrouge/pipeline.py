@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from .article import Article, PublishedDate, RawArticle, Rejection
+from .article import Article, PublishedDate, RawArticle, Rejection, Removed
 from .clean import clean, derive_title
 from .copies.signature import signature
 from .dates import date_article
 from .entities import extract_entities
 from .errors import InputRejected
-from .ingest.pubdate import url_date
+from .ingest.pubdate import date_stamp, url_date
 from .language import detect_language
 from .settings import Settings
 from .stories.features import embed
@@ -30,17 +30,26 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     language = raw.language or detect_language(
         (raw.title or "") + "\n" + raw.body[:1200], settings.language.supported
     )
+    # A title field that holds nothing but a date ("Jan 05, 2011", "Posted at 3:21 PM ET,
+    # 01/5/2011") is the article's dateline, not its headline: its date is the publication
+    # date when none is given, and the headline is looked for in the text.
+    given, stamped, moved = raw.title, None, ()
+    stamp = date_stamp(given) if given else None
+    if stamp is not None:
+        value, granularity, update_only = stamp
+        stamped = None if update_only else PublishedDate(value, granularity, "dateline")
+        given, moved = None, (Removed(raw.title or "", "date stamp (title field)"),)
     cleaned = clean(
         raw.body,
         settings.clean,
         language=language,
-        find_title=raw.title is None and raw.first_line_may_be_title,
+        find_title=given is None and (raw.first_line_may_be_title or stamp is not None),
     )
     if not cleaned.text.strip():
         raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")
     sentences = [cleaned.text[s:e] for s, e in cleaned.sentences]
-    if raw.title:
-        title, title_source = raw.title, raw.title_source or "field"
+    if given:
+        title, title_source = given, raw.title_source or "field"
     elif cleaned.title:
         title, title_source = cleaned.title, "first line"
     else:
@@ -51,14 +60,14 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         text=cleaned.text,
         raw=raw.raw,
         language=language,
-        published=raw.published or cleaned.published or _from_url(raw.url),
+        published=raw.published or stamped or cleaned.published or _from_url(raw.url),
         source=raw.source,
         url=raw.url,
         author=raw.author,
         title_source=title_source,
         paragraphs=cleaned.paragraphs,
         sentences=cleaned.sentences,
-        removed=raw.removed + cleaned.removed,
+        removed=raw.removed + moved + cleaned.removed,
         warnings=raw.warnings,
         word_count=len(_WORDS.findall(cleaned.text)),
         content_hash=raw.content_hash,

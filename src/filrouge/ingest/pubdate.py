@@ -114,17 +114,17 @@ def parse_date(text: str) -> tuple[str, str] | None:
 # 2024 à 09h12", "Updated: Sept. 14, 2023 11:02 am", "Mis à jour le 12/03/2024".
 _STAMP_WORDS = (
     r"publi[ée]e?s?\s+le|mis\s+[àa]\s+jour(?:\s+le)?|modifi[ée]e?\s+le|actualis[ée]e?\s+le|"
-    r"le|published(?:\s+on)?|updated(?:\s+on)?|posted(?:\s+on)?|last\s+updated|"
+    r"le|published(?:\s+(?:on|at))?|updated(?:\s+(?:on|at))?|posted(?:\s+(?:on|at))?|last\s+updated|"
     r"ver[öo]ffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|stand|am|"
     r"publicado(?:\s+el)?|actualizado(?:\s+el)?|el|"
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:mon|tue|wed|thu|fri|sat|sun)\.?|"
     r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
     r"lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
 )
-_TIME = r"(?:[àa]|at|um|a\s+las)?\s*\d{1,2}\s*[:hH.]\s*\d{2}(?:\s*(?:am|pm|uhr|h))?"
+_TIME = r"(?:[àa]|at|um|a\s+las)?\s*\d{1,2}\s*[:hH.]\s*\d{2}(?:\s*[:.]\s*\d{2})?(?:\s*(?:[ap]\.?\s?m\b\.?|uhr|h))?"
 _STAMP_FILLER = re.compile(
-    rf"(?:{_STAMP_WORDS}|{_TIME}|\d{{1,2}}\s*h\b|[|:,.\-–—()/]|\s|\b(?:GMT|UTC|CET|CEST|HEC)\b)+",
+    rf"(?:{_STAMP_WORDS}|{_TIME}|\d{{1,2}}\s*h\b|[|:,.\-–—()/]|\s|\b(?:GMT|UTC|CET|CEST|HEC|BST|IST|MEZ|MESZ|[ECMP][DS]?T)\b)+",
     re.IGNORECASE,
 )
 _UPDATE_ONLY = re.compile(r"^\s*(mis\s+[àa]\s+jour|updated|last\s+updated|modifi|aktualisiert|actualizado)", re.I)
