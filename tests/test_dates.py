@@ -42,6 +42,11 @@ def test_dates_not_temporal():
     assert tag_dates("Le projet a été présenté.", ref, "fr") == []  # "été" the participle
     assert tag_dates("Les quotidiens nationaux en parlent.", ref, "fr") == []
     assert tag_dates("He is 45 years old.", ref, "en") == []
+    # A clock time in four digits ("1630 GMT", agency style) is not a year: an undated
+    # report guessed its publication year 1630 from it.
+    assert [m.text for m in tag_dates("The fire broke out at about 2045 GMT and crews left at 1630 GMT.", ref,
+                                      "en")] == []
+    assert [m.text for m in tag_dates("L'attaque a commencé vers 1630 GMT, en 2011.", ref, "fr")] == ["2011"]
     # Feasts that are common nouns in lower case: a climb, an armistice
     assert tag_dates("Il y a un an, il avait craqué dans l'ascension du mont Aigoual.", ref, "fr")[0].text == "Il y a un an"
     assert tag_dates("Pyongyang a fêté l'anniversaire de l'armistice de 1953.", ref, "fr")[0].value == "1953"
