@@ -30,8 +30,8 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     language = raw.language or detect_language(
         (raw.title or "") + "\n" + raw.body[:1200], settings.language.supported
     )
-    # A title field that holds nothing but a date ("Jan 05, 2011", "Posted at 3:21 PM ET,
-    # 01/5/2011") is the article's dateline, not its headline: its date is the publication
+    # A title field that holds nothing but a date ("Jan 05, 2011", "Posted on January 5,
+    # 2011, 3: 37 PM EDT") is the article's dateline, not its headline: its date is the publication
     # date when none is given, and the headline is looked for in the text.
     given, stamped, moved = raw.title, None, ()
     stamp = date_stamp(given) if given else None
