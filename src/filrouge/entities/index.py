@@ -72,11 +72,13 @@ class EntityIndex:
         # already resolved, tell which of the people with that name it is.
         order = sorted(found, key=lambda k: found[k][0] == "PER" and all(" " not in name_key(n, "PER")
                                                                            for n in found[k][1]))
+        context: set[str] = set()   # the entities resolved so far in this article
         with self.store.transaction():
             self._merges = 0
             for local in order:
                 etype, names = found[local]
-                mapping[local] = self._resolve(etype, names, set(mapping.values()))
+                mapping[local] = self._resolve(etype, names, context)
+                context.add(mapping[local])
             # A merge made while resolving a later local entity may have moved an earlier one.
             if self._merges:
                 mapping = {k: self.store.entity_resolve(v) or v for k, v in mapping.items()}
@@ -89,7 +91,7 @@ class EntityIndex:
         return mapping
 
     # ------------------------------------------------------------------ resolution
-    def _resolve(self, etype: str, names: list[str], context: AbstractSet[str] = frozenset()) -> str:
+    def _resolve(self, etype: str, names: list[str], context: AbstractSet[str]) -> str:
         table = alias_table()
         for n in names:
             entry = table.get(key(n))
