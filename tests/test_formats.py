@@ -134,6 +134,25 @@ def test_formats_a_title_field_that_is_only_a_date_is_the_dateline(tmp_path, db_
     assert {"text": "Jan 05, 2011", "reason": "date stamp (title field)"} in shown["removed"]
 
 
+def test_formats_a_numeric_stamp_beside_a_us_time_zone_is_read_month_first(tmp_path, db_path):
+    # "01/5/2011" is 1 May in Paris and 5 January in New York: a US time zone (ET, PST ...)
+    # on the stamp says which. Without one, day first; a date that cannot be read day first
+    # (12/25/2010) is read month first.
+    f = write_jsonl(tmp_path / "us.jsonl", [
+        {"id": "u1", "title": "Posted at 3:21 PM ET, 01/5/2011", "language": "en",
+         "text": "The harbour bridge reopened to traffic after engineers replaced two of its cables."},
+        {"id": "u2", "title": "01/5/2011 14:05", "language": "fr",
+         "text": "Le pont du port a rouvert à la circulation après le remplacement de deux câbles."},
+        {"id": "u3", "title": "Harbour bridge", "published": "12/25/2010", "language": "en",
+         "text": "The harbour bridge was lit for the holidays, the city said on Saturday."},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    assert arts["u1"]["published"] == {"value": "2011-01-05", "granularity": "day", "source": "dateline"}
+    assert arts["u2"]["published"] == {"value": "2011-05-01", "granularity": "day", "source": "dateline"}
+    assert arts["u3"]["published"]["value"] == "2010-12-25"
+
+
 def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db_path):
     text = "Le conseil municipal a voté mardi soir le budget de la ville, après trois heures de débat."
     f = write_jsonl(tmp_path / "u.jsonl", [

@@ -45,7 +45,10 @@ _ISO = re.compile(
     r"\b(?P<y>(?:19|20)\d\d)(?:-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?)?"
     r"(?:[T ](?P<H>[0-2]\d):(?P<M>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?\b"
 )
-_NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)[/.](?P<y>(?:19|20)\d\d)\b")
+# Day first (14/09/2023), or month first where the second number cannot be a month
+# (09/14/2023) or a US time zone stamps the line (:func:`date_stamp`).
+_NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b")
+_US_ZONE = re.compile(r"\b[ECMP][DS]?T\b")   # ET, EST, PDT ... (upper case: "et" is French)
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
@@ -70,8 +73,14 @@ def _month(name: str) -> int | None:
     return _MONTHS.get(key)
 
 
-def parse_date(text: str) -> tuple[str, str] | None:
-    """The first absolute calendar date in ``text`` as ``(value, granularity)``, or None."""
+def parse_date(text: str, month_first: bool = False) -> tuple[str, str] | None:
+    """The first absolute calendar date in ``text`` as ``(value, granularity)``, or None.
+    A numeric date is read day first, unless that cannot be a date or ``month_first``
+    (where the source is known to write dates the American way).
+
+    >>> parse_date("12/25/2011"), parse_date("01/05/2011"), parse_date("01/05/2011", month_first=True)
+    (('2011-12-25', 'day'), ('2011-05-01', 'day'), ('2011-01-05', 'day'))
+    """
     if not text:
         return None
     s = text.strip()
@@ -93,6 +102,8 @@ def parse_date(text: str) -> tuple[str, str] | None:
         if mon is None:
             continue
         y, d = int(m.group("y")), int(m.group("d"))
+        if rx is _NUMERIC and (month_first or not _valid(y, mon, d)) and _valid(y, d, mon):
+            d, mon = mon, d
         if _valid(y, mon, d):
             found.append((m.start(), f"{y:04d}-{mon:02d}-{d:02d}", "day"))
     if found:
@@ -140,15 +151,21 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
     ('2023-09-14', 'day', False)
     >>> date_stamp("Le 14 septembre 2023, Kim a rencontré Poutine.") is None
     True
+
+    A numeric date beside a US time zone is read month first:
+
+    >>> date_stamp("Posted at 3:21 PM ET, 01/5/2011")
+    ('2011-01-05', 'day', False)
     """
     s = line.strip()
     if not s or len(s) > 90:
         return None
     parsed = None
     rest = s
+    us = _US_ZONE.search(s) is not None
     for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
         m = rx.search(rest)
-        if m and (p := parse_date(m.group(0))) and p[1] == "day":
+        if m and (p := parse_date(m.group(0), month_first=us)) and p[1] == "day":
             parsed = p
             rest = rest[: m.start()] + " " + rest[m.end() :]
             break
