@@ -195,6 +195,22 @@ def test_entities_a_lone_surname_is_the_person_its_article_s_other_entities_go_w
     assert len(others) == 1 and others[0].articles == ("j4",), others
 
 
+def test_entities_a_name_with_an_initial_is_not_a_person_whose_first_name_starts_otherwise(fr):
+    # "A.J. Butler" in a Chargers report shares the NFL and Indianapolis with Darius Butler's
+    # reports, but A is not D; "V. Poutine" is still Vladimir Poutine.
+    _ingest(fr, ("d1", "Football", "Le cornerback Darius Butler, des Colts d'Indianapolis, a prolongé son "
+                                   "contrat, a annoncé la NFL. Butler restera à Indianapolis."),
+            ("d2", "Football", "Le cornerback A.J. Butler a quitté les Chargers de San Diego pour Indianapolis, "
+                               "a annoncé la NFL mardi."),
+            ("d3", "Moscou", "Le président Vladimir Poutine a parlé depuis Moscou, au Kremlin, devant la Douma."),
+            ("d4", "Moscou", "Mardi, le président V. Poutine a répondu depuis Moscou, au Kremlin, devant la Douma."))
+    darius = _entity_of(fr, "Darius Butler")
+    assert darius.articles == ("d1",), darius
+    aj = [e for e in fr.entities() if "d2" in e.articles and e.type == "PER" and "Butler" in e.name]
+    assert len(aj) == 1 and aj[0].id != darius.id, aj
+    assert _entity_of(fr, "Vladimir Poutine").articles == ("d3", "d4")
+
+
 def test_entities_numbers_keep_near_names_apart_across_articles(fr):
     _ingest(fr, ("n1", "Versailles", "Le roi Louis XIV a fait agrandir le château de Versailles."))
     _ingest(fr, ("n2", "Versailles", "Le roi Louis XV a fait construire le Petit Trianon à Versailles."))

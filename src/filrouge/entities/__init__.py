@@ -34,7 +34,9 @@ from .rules import MONTHS_DAYS, find_names
 #    type finds no person whose name has it after a particle ("Islam" is not "Saïf al-Islam").
 # 6: a name alone is the person of that name its article's other entities are named with
 #    ("Jackson" in a Chargers report is not Henry Jackson of the Watergate ones).
-EXTRACTION_VERSION = 6
+# 7: a name with an initial is none of the people whose first name starts otherwise ("A.J.
+#    Butler" is not Darius Butler).
+EXTRACTION_VERSION = 7
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -34,6 +34,7 @@ from .names import (
     alias_ids,
     alias_table,
     deletions,
+    fold,
     key,
     near_probes,
     same_initials,
@@ -52,6 +53,24 @@ def _local_entities(mentions: tuple[Mention, ...]) -> dict[int, tuple[str, list[
     for m in mentions:
         out.setdefault(m.local, (m.type, []))[1].append(m.text)
     return out
+
+
+_INITIALS = re.compile(r"(?:[A-ZÀ-Ý]\.-?){1,3}")   # "V.", "A.J.", "J.-P." (not "Dr.", "St.")
+
+
+def _initials(names: list[str]) -> frozenset[str]:
+    """The initials a person's names open with ("A.J. Butler", "V. Poutine", "J.-P.
+    Raffarin": a, v, j), folded.
+
+    >>> sorted(_initials(["A.J. Butler", "Butler", "V. Poutine", "Vladimir Poutine", "Dr. Watson"]))
+    ['a', 'v']
+    """
+    out = set()
+    for n in names:
+        first = n.split()[0] if len(n.split()) > 1 else ""
+        if _INITIALS.fullmatch(first):
+            out.add(fold(first[0]))
+    return frozenset(out)
 
 
 class EntityIndex:
@@ -107,7 +126,7 @@ class EntityIndex:
                 eid = self._lookup(full, etype) or self._other_type(full, etype) or self._new(etype, names)
                 self._absorb(eid, etype, names)
                 return eid
-            eid = self._lone(short, etype, context)
+            eid = self._lone(short, etype, context, _initials(names))
             if eid is None:
                 eid = self._new(etype, names)
             self.store.entity_add_keys(eid, [(k, etype, "name") for k in short])
@@ -154,17 +173,22 @@ class EntityIndex:
         return not names or any(len(n.split()) == len(k.split()) and same_numbers(n, k) and same_initials(n, k)
                                 for n in names for k in keys)
 
-    def _lone(self, short: set[str], etype: str, context: AbstractSet[str]) -> str | None:
+    def _lone(self, short: set[str], etype: str, context: AbstractSet[str],
+              initials: AbstractSet[str] = frozenset()) -> str | None:
         """The person a name alone ("Jackson", "Poutine") is: among the people whose full
         name has it as first or last word, and those already named so, the one named
         most often beside the article's other entities (``context``) in its latest articles.
         When the article names :data:`MIN_CONTEXT` other entities and none of them beside
         any of these people, it is none of them (a Chargers receiver "Jackson" is not Henry
         Jackson of the Watergate reports): a new entity. Without such context, the most
-        mentioned, as before."""
+        mentioned, as before. A name with an initial ("A.J. Butler", "V. Poutine") is none
+        of the people whose first name starts otherwise (Darius Butler)."""
         found = self.store.entity_find([(k, etype, kind) for k in short for kind in ("part", "name")])
         parts = [e for (_, _, kind), es in found.items() if kind == "part" for e in es]
         names = [e for (_, _, kind), es in found.items() if kind == "name" for e in es]
+        if initials:
+            parts = [e for e in parts if self._fits_initials(e, initials)]
+            names = [e for e in names if self._fits_initials(e, initials)]
         hits = list(dict.fromkeys(parts + names))
         context = context - set(hits)
         if hits and len(context) >= MIN_CONTEXT:
@@ -174,6 +198,12 @@ class EntityIndex:
                 return None
             return self._choose([e for e in hits if overlap[e] == best])
         return self._choose(parts) or self._choose(names) or self._other_type(short, etype)
+
+    def _fits_initials(self, entity: str, initials: AbstractSet[str]) -> bool:
+        """Whether a person has no full name, or one whose first word starts with one of
+        ``initials``."""
+        firsts = [n.split()[0] for n in self.store.entity_keys_of(entity, "name") if " " in n]
+        return not firsts or any(f[0] in initials for f in firsts)
 
     def _choose(self, hits: list[str]) -> str | None:
         """Among candidate entities: the alias table's, then the most mentioned, then the oldest."""
