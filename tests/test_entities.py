@@ -211,6 +211,18 @@ def test_entities_a_name_with_an_initial_is_not_a_person_whose_first_name_starts
     assert _entity_of(fr, "Vladimir Poutine").articles == ("d3", "d4")
 
 
+def test_entities_initials_alone_name_nobody(fr):
+    # American style abbreviations the model types as people: "F. B. I.", "N. J.", "P. S. 3"
+    # (a school) all became one person, their names having no word left once initials go.
+    _ingest(fr, ("f1", "Surveillance", "John Pritchard, a former F. B. I. supervisor who lived in Old Tappan, "
+                                       "N. J., said F. B. I. agents had watched the townhouse. Dan Kelly of "
+                                       "Schenectady, N. Y., was charged on Monday."),
+            ("f2", "Trial", "Mary Walsh, who studied at P. S. 3 in Greenwich Village, testified on Tuesday."))
+    people = {e.name for e in fr.entities() if e.type == "PER"}
+    assert {"John Pritchard", "Dan Kelly", "Mary Walsh"} <= people
+    assert not [p for p in people if not any(len(w.strip(".")) > 1 for w in p.split())], people
+
+
 def test_entities_numbers_keep_near_names_apart_across_articles(fr):
     _ingest(fr, ("n1", "Versailles", "Le roi Louis XIV a fait agrandir le château de Versailles."))
     _ingest(fr, ("n2", "Versailles", "Le roi Louis XV a fait construire le Petit Trianon à Versailles."))

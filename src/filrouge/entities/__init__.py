@@ -35,7 +35,7 @@ from .rules import MONTHS_DAYS, find_names
 # 6: a name alone is the person of that name its article's other entities are named with
 #    ("Jackson" in a Chargers report is not Henry Jackson of the Watergate ones).
 # 7: a name with an initial is none of the people whose first name starts otherwise ("A.J.
-#    Butler" is not Darius Butler).
+#    Butler" is not Darius Butler), and initials alone name no person ("F. B. I.", "N. Y.").
 EXTRACTION_VERSION = 7
 
 
