@@ -9,7 +9,7 @@ from filrouge.dates.calendar import Ref
 from filrouge.dates.grammar import mandatory_tables
 from filrouge.dates.timeml import evaluate, read_tml
 
-from .conftest import EVAL, FIXTURES, cli_json
+from .conftest import EVAL, FIXTURES, cli_json, run_cli, write_jsonl
 
 CASES = [line.rstrip("\n").split("\t") for line in (FIXTURES.parent / "data" / "timex_cases.tsv").read_text(encoding="utf-8").splitlines()
          if line.strip() and not line.startswith("#")]
@@ -30,8 +30,8 @@ def test_dates_table(case):
 
 
 def test_dates_table_size():
-    counts = {lang: sum(c[0] == lang for c in CASES) for lang in ("fr", "en")}
-    assert counts["fr"] >= 300 and counts["en"] >= 100, counts
+    counts = {lang: sum(c[0] == lang for c in CASES) for lang in ("fr", "en", "de", "es")}
+    assert counts["fr"] >= 300 and counts["en"] >= 100 and counts["de"] >= 30 and counts["es"] >= 30, counts
 
 
 def test_dates_not_temporal():
@@ -143,6 +143,24 @@ def test_cli_dates_json():
     assert [(d["text"], d["type"], d["value"], d["granularity"]) for d in out] == [
         ("hier soir", "TIME", "2023-11-04TEV", "daypart"), ("mi-octobre", "DATE", "2023-10-MID", "month")]
     assert all(isinstance(d["start"], int) and isinstance(d["end"], int) for d in out)
+
+
+def test_german_and_spanish_articles_get_their_dates_at_ingest(tmp_path):
+    # Ingest tags German and Spanish texts against their publication dates, as French and
+    # English: before their grammars, these articles had no date mentions at all.
+    db = tmp_path / "de_es.db"
+    f = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "de1", "title": "Gipfel in Wostotschny", "published": "2023-09-14", "language": "de",
+         "text": "Kim Jong Un und Wladimir Putin haben sich gestern in Wostotschny getroffen. "
+                 "Lawrow wird Mitte Oktober nach Pjöngjang reisen."},
+        {"id": "es1", "title": "Cumbre en Vostochni", "published": "2023-09-14", "language": "es",
+         "text": "Kim Jong Un y Vladímir Putin se reunieron ayer en Vostochni. "
+                 "Lavrov viajará a Pyongyang a mediados de octubre."},
+    ])
+    run_cli("ingest", str(f), db=db, check=True)
+    for article in ("de1", "es1"):
+        dates = [(d["value"], d["granularity"]) for d in cli_json("show", article, db=db)["dates"]]
+        assert ("2023-09-13", "day") in dates and ("2023-10-MID", "month") in dates, (article, dates)
 
 
 def test_dates_tagging_a_text_again_against_another_date_gives_what_a_fresh_tagger_gives():

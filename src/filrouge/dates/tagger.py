@@ -540,7 +540,7 @@ class Tagger:
 
     def _r_relday_part(self, c: _Match, ctx: _Context) -> Result:
         word = norm(c.texts.get("relday_part", ""))
-        offset = -1 if word.startswith("last") else 0
+        offset = -1 if word in self.g.filters.get("relday_part_before", ()) else 0   # "last night", "anoche"
         typ, v, gran, reference = self._relative_day(ctx.ref, offset, c.fields["relday_part"])
         return typ, v, gran, None, reference
 
