@@ -145,12 +145,16 @@ def test_formats_a_numeric_stamp_beside_a_us_time_zone_is_read_month_first(tmp_p
          "text": "Le pont du port a rouvert à la circulation après le remplacement de deux câbles."},
         {"id": "u3", "title": "Harbour bridge", "published": "12/25/2010", "language": "en",
          "text": "The harbour bridge was lit for the holidays, the city said on Saturday."},
+        # A French stamp in capitals: its "ET" is "and", after a French time.
+        {"id": "u4", "title": "PUBLIÉ LE 03/04/2024 À 10H00 ET MIS À JOUR LE 03/04/2024", "language": "fr",
+         "text": "Le pont du port a été illuminé pour les fêtes, a indiqué la mairie samedi."},
     ])
     _ingest(db_path, f)
     arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
     assert arts["u1"]["published"] == {"value": "2011-01-05", "granularity": "day", "source": "dateline"}
     assert arts["u2"]["published"] == {"value": "2011-05-01", "granularity": "day", "source": "dateline"}
     assert arts["u3"]["published"]["value"] == "2010-12-25"
+    assert arts["u4"]["published"]["value"] == "2024-04-03"
 
 
 def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db_path):

@@ -48,7 +48,11 @@ _ISO = re.compile(
 # Day first (14/09/2023), or month first where the second number cannot be a month
 # (09/14/2023) or a US time zone stamps the line (:func:`date_stamp`).
 _NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b")
-_US_ZONE = re.compile(r"\b[ECMP][DS]?T\b")   # ET, EST, PDT ... (upper case: "et" is French)
+# ET, EST, PDT ... right after a clock time ("3:21 PM ET", "11:34 a.m. EST"): upper case, and
+# not after "10H00" ("PUBLIÉ À 10H00 ET MIS À JOUR", where it is French "et").
+_US_ZONE = re.compile(r"(?:\d:\d\d|\b[AaPp]\.?\s?[Mm]\b\.?),?\s*[ECMP][DS]?T\b")
+_NOT_US = re.compile(r"\b(?:publi[ée]e?|mis\s+[àa]\s+jour|le|à|ver[öo]ffentlicht|aktualisiert|publicado|"
+                     r"actualizado|el|a\s+las)\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
@@ -162,7 +166,7 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
         return None
     parsed = None
     rest = s
-    us = _US_ZONE.search(s) is not None
+    us = _US_ZONE.search(s) is not None and _NOT_US.search(s) is None
     for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
         m = rx.search(rest)
         if m and (p := parse_date(m.group(0), month_first=us)) and p[1] == "day":
