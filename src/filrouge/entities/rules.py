@@ -22,6 +22,7 @@ import re
 from dataclasses import replace
 from functools import cache, lru_cache
 
+from .local import name_words
 from .names import ARTICLES, Words, alias_table, fold, key, words
 from .ner import Span
 
@@ -205,15 +206,6 @@ def _looks_initial(name: str) -> bool:
     return len(last) == 2 and last[0].isupper()
 
 
-def _initials_only(name: str) -> bool:
-    """Whether a name has no word but single letters ("F. B. I.", "N.J.", "A.").
-
-    >>> _initials_only("F. B. I."), _initials_only("N.J."), _initials_only("A.J. Butler")
-    (True, True, False)
-    """
-    return all(len(w) <= 1 for w in fold(name).split())
-
-
 def _honorific(title: str) -> bool:
     return bool(re.match(r"(?i)^(m|mm|mme|mmes|mlle|mr|mrs|ms|dr|pr|me|sir|lady|lord|herr|frau|sr|sra|don|doña)\b",
                          title.strip()))
@@ -280,8 +272,8 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
         if _not_a_name(name, stop) or _is_demonym(text, span, language):
             continue
         entry = table.get(key(name))
-        if entry is None and span.type == "PER" and _initials_only(name):
-            continue   # "F. B. I.", "N. Y.", "M. B. A.": an abbreviation, nobody's name
+        if entry is None and span.type == "PER" and not name_words(name):
+            continue   # only initials ("F. B. I.", "N. Y.", "M. B. A."): an abbreviation, nobody's name
         if entry is None and source == 0 and (
                 name in lang.common_capitalised
                 or (span.type != "PER" and _after_portfolio(text, span.start, lang.portfolio_heads))):
