@@ -28,6 +28,9 @@ BUILTINS: dict[str, str] = {
     "mnum": r"(?:1[0-2]|0?[1-9])",
     "year": r"(?:1[0-9]\d\d|20\d\d|['’]\d\d|\d\d)",
     "year4": r"(?:1[5-9]\d\d|20\d\d)",
+    # A year after a month's name: four digits, or two after an apostrophe ("June '15"); two
+    # bare digits there are a number ("le 27 janvier, 16 personnes"), not a year.
+    "yearw": r"(?:1[0-9]\d\d|20\d\d|['’]\d\d)",
     "decade": r"(?:1[0-9]\d0|20\d0|\d0)",
     "century": r"(?:[IVX]{1,5}|\d{1,2})",
     "hour": r"(?:2[0-4]|[01]?\d)",
@@ -163,7 +166,7 @@ def _expand(pattern: str, number_words: str, tables: dict[str, Any]) -> tuple[st
     return "".join(out), groups
 
 
-_DIGIT_TABLES = {"day", "mnum", "year", "year4", "decade", "hour", "minute"}
+_DIGIT_TABLES = {"day", "mnum", "year", "yearw", "year4", "decade", "hour", "minute"}
 
 
 def mandatory_tables(pattern: str) -> frozenset[str]:

@@ -112,7 +112,7 @@ class Tagger:
             texts.setdefault(name.split("__")[0], s)
             if table in ("day", "mnum", "hour", "minute", "year4"):
                 v: Any = int(re.match(r"\d+", s).group())  # type: ignore[union-attr]
-            elif table == "year":
+            elif table in ("year", "yearw"):
                 v = _year(s)
             elif table == "decade":
                 v = s
