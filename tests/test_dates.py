@@ -103,8 +103,14 @@ def test_infer_published_from_text():
     for text, lang in (("La Cour siège à La Haye depuis 1946. Les juges ont entendu mardi les parties.", "fr"),
                        ("The court has sat in The Hague since 1946. The judges heard both sides on Tuesday.", "en")):
         assert date_article(text, None, lang)[0] is None, text
-    published, _ = date_article("Créée en 1946, la Cour siège à La Haye depuis 1946.", None, "fr")
-    assert published is not None and published.value == "1946"   # named as a happening, it counts
+    # What a text recalls dates nothing: years alone, or one date with none close to it.
+    for text in ("Créée en 1946, la Cour siège à La Haye. Les juges ont entendu mardi les parties.",
+                 "Le cambriolage du 17 juin 1972 a tout déclenché. Hier, l'ancien agent a parlé."):
+        assert date_article(text, None, "fr")[0] is None, text
+    # Two dates close together are recent news, across a new year too.
+    published, _ = date_article("Le 28 décembre 2023, les pluies ont commencé. Le 2 janvier 2024, la digue a cédé.",
+                                None, "fr")
+    assert published is not None and (published.value, published.granularity) == ("2024-01", "month")
 
 
 def test_seed_undated_article_dated_from_text(seeds_dir, tmp_path):

@@ -274,27 +274,31 @@ def test_event_date_is_the_day_named_most_and_the_earliest_of_a_tie():
 
 
 def test_a_guessed_year_dates_no_event_nor_timeline(tmp_path):
-    # Undated, the article is dated by the latest year its text names (1988, from its
-    # background): "le 2 juillet" resolved against that guess is no 1988-07-02, for the
+    # Undated, the article is dated by the latest month its text names with another close
+    # to it (April 1986, from its background), moved to the later month it names without a
+    # year (July): "le 2 juillet" resolved against that guess is no 1986-07-02, for the
     # clusterer's years, the event's date or the timeline; "le 12 mars 1986" names its year.
     text = ("Ingrid Betancourt a retrouvé ses enfants après sa libération par l'armée colombienne le 2 juillet. "
             "L'ex-otage avait vécu aux Seychelles de 1985 à 1988 avec sa famille. Elle s'y était installée "
-            "le 12 mars 1986 avec son premier mari, un diplomate français en poste dans l'archipel.")
+            "le 12 mars 1986 avec son premier mari, un diplomate français en poste dans l'archipel, "
+            "et y avait ouvert une école en avril 1986.")
     with filrouge.open(tmp_path / "g.db") as fr:
         fr.ingest_records([{"id": "b1", "title": "Ingrid Betancourt retrouve ses enfants", "text": text,
                             "language": "fr"}])
         a = fr.article("b1")
-        assert a.published is not None and a.published.source == "text" and a.published.value.startswith("1988")
-        assert any(m.value == "1988-07-02" for m in a.dates), "the mention is still resolved against the guess"
+        assert a.published is not None and a.published.source == "text" and a.published.value == "1986-07"
+        (guessed,) = [m for m in a.dates if m.text == "le 2 juillet"]
+        assert (guessed.value, guessed.reference) == ("1986-07-02", "1986-07"), "still resolved against the guess"
         assert years_of(a) == {"1985", "1986", "1988"}
         assert happening_dates(a) == ("1986-03-12",)
         (story,) = fr.stories()
         (event,) = story.events
         assert (event.date, event.granularity, event.date_source) == ("1986-03-12", "day", "mentions")
-        assert "1988-07-02" not in [e.date for e in fr.timeline(story.id)]
+        assert guessed.value not in [e.date for e in fr.timeline(story.id)]
     with filrouge.open(tmp_path / "h.db") as fr:   # no day named with its year: no date at all
         fr.ingest_records([{"id": "b2", "title": "Ingrid Betancourt retrouve ses enfants",
-                            "text": text.replace("le 12 mars 1986", "au printemps"), "language": "fr"}])
+                            "text": text.replace("le 12 mars 1986", "au printemps").replace(" en avril 1986", ""),
+                            "language": "fr"}])
         (story,) = fr.stories()
         assert [(e.date, e.granularity) for e in story.events] == [(None, None)]
         assert fr.timeline(story.id) == []

@@ -373,7 +373,7 @@ def test_tell_cli_timeline_summary_story_shapes(tmp_path):
     assert "Summary" in text and "Timeline" in text and "[1]" in text
     # The sources list marks a date inferred (from the text, here) with "~", as `articles` does.
     sources = text[text.index("\nSources"):]
-    assert "006_fr_analyse_axe_moscou_pyongyang  ~2024 · " in sources
+    assert "006_fr_analyse_axe_moscou_pyongyang  ~2024-02 · " in sources
     assert "003_fr_vostotchny_accord_rail  2024-04-18 · " in sources
     bad = run_cli("summary", "no-such-story", db=db)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "no story or event" in bad.stderr
