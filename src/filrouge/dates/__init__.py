@@ -44,8 +44,8 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
 
     The latest day or month named with its year, not in the future, dates the text when
     the text names another close to it (at most two months apart, or the same year where
-    one has no month; a repeat counts) or a month without a year in the two months after
-    it ("mi-octobre" after "le 13 septembre 2023"): a report of recent events names
+    one has no month; a repeat counts) or a month without a year in its month or the two
+    after ("mi-octobre" after "le 13 septembre 2023"): a report of recent events names
     several. It is then moved later by a month named without a year in a past or present
     sentence. A lone date and years alone are most often what the text recalls (an
     article of 2004 whose latest date is in 1973, one of 2011 that names 1986). Read

@@ -28,8 +28,9 @@ BUILTINS: dict[str, str] = {
     "mnum": r"(?:1[0-2]|0?[1-9])",
     "year": r"(?:1[0-9]\d\d|20\d\d|['’]\d\d|\d\d)",
     "year4": r"(?:1[5-9]\d\d|20\d\d)",
-    # A year after a month's name: four digits, or two after an apostrophe ("June '15"); two
-    # bare digits there are a number ("le 27 janvier, 16 personnes"), not a year.
+    # A year after a month's name and a comma: four digits, or two after an apostrophe
+    # ("June 30, '15"); two bare digits there are a number ("le 27 janvier, 16 000
+    # manifestants"). Without the comma two digits are a year ("le 10 novembre 93").
     "yearw": r"(?:1[0-9]\d\d|20\d\d|['’]\d\d)",
     "decade": r"(?:1[0-9]\d0|20\d0|\d0)",
     "century": r"(?:[IVX]{1,5}|\d{1,2})",
