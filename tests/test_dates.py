@@ -107,6 +107,11 @@ def test_infer_published_from_text():
     for text in ("Créée en 1946, la Cour siège à La Haye. Les juges ont entendu mardi les parties.",
                  "Le cambriolage du 17 juin 1972 a tout déclenché. Hier, l'ancien agent a parlé."):
         assert date_article(text, None, "fr")[0] is None, text
+    # Only a month told as past, at most two months on, moves the guess later.
+    for text in ("Le sommet s'est tenu le 13 septembre 2023. Lavrov est attendu à Pyongyang en octobre.",
+                 ("Le sommet s'est tenu le 13 septembre 2023, puis le 20 septembre 2023. En décembre, Lavrov "
+                  "s'est rendu à Pyongyang.")):
+        assert date_article(text, None, "fr")[0].value == "2023-09", text
     # Two dates close together are recent news, across a new year too.
     published, _ = date_article("Le 28 décembre 2023, les pluies ont commencé. Le 2 janvier 2024, la digue a cédé.",
                                 None, "fr")

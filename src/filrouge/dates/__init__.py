@@ -46,12 +46,14 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
     the text names another close to it (at most two months apart, or the same year where
     one has no month; a repeat counts) or a month without a year in its month or the two
     after ("mi-octobre" after "le 13 septembre 2023"): a report of recent events names
-    several. It is then moved later by a month named without a year in a past or present
-    sentence. A lone date and years alone are most often what the text recalls (an
-    article of 2004 whose latest date is in 1973, one of 2011 that names 1986). Read
-    without their own dates, the eval sets' dated articles got the right year from the
-    latest date alone in 30% of its guesses (ecbplus, 148 of 288 articles guessed) and
-    56% (ml-crisis-fr, 177 of 241); from this rule, in 52% (23 guessed) and 81% (90):
+    several. It is then moved to a later month named without a year in a past sentence,
+    at most two months on ("Mi-octobre, Lavrov s'est rendu à Pyongyang"). A lone date and
+    years alone are most often what the text recalls (an article of 2004 whose latest date
+    is in 1973, one of 2011 that names 1986). Read without their own dates, the eval sets'
+    dated articles got the right year from the latest date alone (moved to any later
+    month named without a year) in 30% of its guesses (ecbplus, 148 of 288 articles
+    guessed) and 56% (ml-crisis-fr, 177 of 241), the right month in 16% and 24%; from this
+    rule, the right year in 52% (23 guessed) and 81% (90), the right month in 48% and 69%:
     ``bench/pubdate.py``.
     The answer is at most month-precise: a text is written some time after what it reports.
     """
@@ -71,18 +73,17 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
         return None
     latest = max(absolute)
     year, month = latest[0], latest[1]
-    yearless = [int(y.group(1)) for m in mentions
+    yearless = [(int(y.group(1)), m.tense) for m in mentions
                 if m.type == "DATE" and m.tense != "future" and (y := _YEARLESS.match(m.base_value))]
     close = [k for k in absolute
              if (abs(12 * (k[0] - year) + k[1] - month) <= 2 if month and k[1] else k[0] == year)]
-    if len(close) < 2 and not (month and any((mo - month) % 12 <= 2 for mo in yearless)):
+    if len(close) < 2 and not (month and any((mo - month) % 12 <= 2 for mo, _ in yearless)):
         return None
-    best = latest
-    for mo in yearless:
-        if (year, mo) > best[:2] and (year, mo, 0) <= limit:
-            best = (year, mo, 0)
-    if best[1]:
-        return PublishedDate(f"{year:04d}-{best[1]:02d}", "month", "text", inferred=True)
+    later = [mo for mo, tense in yearless
+             if tense == "past" and mo > month and (not month or mo - month <= 2) and (year, mo, 0) <= limit]
+    month = max(later, default=month)
+    if month:
+        return PublishedDate(f"{year:04d}-{month:02d}", "month", "text", inferred=True)
     return PublishedDate(f"{year:04d}", "year", "text", inferred=True)
 
 
