@@ -105,13 +105,17 @@ def test_infer_published_from_text():
         assert date_article(text, None, lang)[0] is None, text
     # What a text recalls dates nothing: years alone, or one date with none close to it.
     for text in ("Créée en 1946, la Cour siège à La Haye. Les juges ont entendu mardi les parties.",
-                 "Le cambriolage du 17 juin 1972 a tout déclenché. Hier, l'ancien agent a parlé."):
+                 "Hier, l'ancien agent a parlé devant les juges. Le cambriolage du 17 juin 1972 avait tout déclenché."):
         assert date_article(text, None, "fr")[0] is None, text
     # Only a month told as past, at most two months on, moves the guess later.
     for text in ("Le sommet s'est tenu le 13 septembre 2023. Lavrov est attendu à Pyongyang en octobre.",
                  ("Le sommet s'est tenu le 13 septembre 2023, puis le 20 septembre 2023. En décembre, Lavrov "
                   "s'est rendu à Pyongyang.")):
         assert date_article(text, None, "fr")[0].value == "2023-09", text
+    # A date in the lead is the news, alone too; further on, alone, it is background.
+    lead = "Le sommet a eu lieu le 13 septembre 2023 à Vostotchny. Kim est reparti en train."
+    assert date_article(lead, None, "fr")[0].value == "2023-09"
+    assert date_article("Kim est reparti en train. " + lead, None, "fr")[0] is None
     # Two dates close together are recent news, across a new year too.
     published, _ = date_article("Le 28 décembre 2023, les pluies ont commencé. Le 2 janvier 2024, la digue a cédé.",
                                 None, "fr")

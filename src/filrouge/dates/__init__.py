@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..article import Article, DateMention, PublishedDate
+from ..sentences import split_sentences
 from .calendar import Ref
 from .grammar import available_languages
 from .tagger import Tagger, tagger
@@ -38,28 +39,32 @@ def tag_dates(text: str, ref: str | Ref | None, language: str | None,
     return tagger(language).tag(text, ref, sentences)
 
 
-def infer_published(mentions: Sequence[DateMention], today: dt.date | None = None) -> PublishedDate | None:
+def infer_published(mentions: Sequence[DateMention], today: dt.date | None = None,
+                    lead_end: int = 0) -> PublishedDate | None:
     """A publication date for an undated text, from the dates it mentions (tagged without a
     reference), or None when they do not show when it was written.
 
     The latest day or month named with its year, not in the future, dates the text when
-    the text names another close to it (at most two months apart, or the same year where
-    one has no month; a repeat counts) or a month without a year in its month or the two
-    after ("mi-octobre" after "le 13 septembre 2023"): a report of recent events names
-    several. It is then moved to a later month named without a year in a past sentence,
-    at most two months on ("Mi-octobre, Lavrov s'est rendu à Pyongyang"). A lone date and
-    years alone are most often what the text recalls (an article of 2004 whose latest date
-    is in 1973, one of 2011 that names 1986). Read without their own dates, the eval sets'
-    dated articles got the right year from the latest date alone (moved to any later
-    month named without a year) in 30% of its guesses (ecbplus, 148 of 288 articles
-    guessed) and 56% (ml-crisis-fr, 177 of 241), the right month in 16% and 24%; from this
-    rule, the right year in 52% (23 guessed) and 81% (90), the right month in 48% and 69%:
+    the text names it in its lead (before offset ``lead_end``, the end of its first
+    sentence: a news lead says when what it reports happened), or names another close to
+    it (at most two months apart, or the same year where one has no month; a repeat
+    counts) or a month without a year in its month or the two after ("mi-octobre" after
+    "le 13 septembre 2023"): a report of recent events names several. It is then moved to
+    a later month named without a year in a past sentence, at most two months on
+    ("Mi-octobre, Lavrov s'est rendu à Pyongyang"). A lone date further on and years alone
+    are most often what the text recalls (an article of 2004 whose latest date is in 1973,
+    one of 2011 that names 1986). Read without their own dates, the eval sets' dated
+    articles got the right year from the latest date alone (moved to any later month named
+    without a year) in 30% of its guesses (ecbplus, 148 of 288 articles guessed) and 56%
+    (ml-crisis-fr, 177 of 241), the right month in 16% and 24%; from this rule, the right
+    year in 66% (32 guessed) and 82% (94), the right month in 62% and 70%:
     ``bench/pubdate.py``.
     The answer is at most month-precise: a text is written some time after what it reports.
     """
     today = today or dt.date.today()
     limit = (today.year, today.month, today.day)
     absolute: list[tuple[int, int, int]] = []
+    in_lead: set[tuple[int, int, int]] = set()
     for m in mentions:
         if m.type != "DATE" or m.reference is not None or m.tense == "future":
             continue
@@ -69,6 +74,8 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
         key = (int(a.group(1)), int(a.group(2) or 0), int(a.group(3) or 0))
         if key <= limit:
             absolute.append(key)
+            if m.start < lead_end:
+                in_lead.add(key)
     if not absolute:
         return None
     latest = max(absolute)
@@ -77,7 +84,8 @@ def infer_published(mentions: Sequence[DateMention], today: dt.date | None = Non
                 if m.type == "DATE" and m.tense != "future" and (y := _YEARLESS.match(m.base_value))]
     close = [k for k in absolute
              if (abs(12 * (k[0] - year) + k[1] - month) <= 2 if month and k[1] else k[0] == year)]
-    if len(close) < 2 and not (month and any((mo - month) % 12 <= 2 for mo, _ in yearless)):
+    recent = month and any((mo - month) % 12 <= 2 for mo, _ in yearless)
+    if latest not in in_lead and len(close) < 2 and not recent:
         return None
     later = [mo for mo, tense in yearless
              if tense == "past" and mo > month and (not month or mo - month <= 2) and (year, mo, 0) <= limit]
@@ -116,7 +124,8 @@ def date_article(text: str, published: PublishedDate | None, language: str | Non
     evidence = [m for m in mentions if not _since_year(text, m)]
     for piece in removed:
         evidence += [m for m in tag_dates(piece, None, language) if m.reference is None and not _since_year(piece, m)]
-    inferred = infer_published(evidence)
+    lead = (sentences if sentences is not None else split_sentences(text))[:1]
+    inferred = infer_published(evidence, lead_end=lead[0][1] if lead else 0)
     if inferred is None:
         return None, mentions
     return inferred, tag_dates(text, inferred.value, language, sentences)
