@@ -313,6 +313,35 @@ def test_tell_a_date_named_as_a_start_does_not_tell_what_happened_that_day(tmp_p
         assert [c.sources for c in entry.sentences] == [("o1",)], entry
 
 
+def test_tell_the_day_something_was_said_is_not_the_day_it_happened(tmp_path):
+    # Two outlets, published on Thursday 16 November, report an arrival on Wednesday that an
+    # agency announced on Thursday: the day to tell is Wednesday. A date after a verb of
+    # saying ("a annoncé jeudi l'agence", "said on Thursday") is when it was said.
+    records = [
+        {"id": "a1", "source": "Le Matin", "published": "2023-11-16", "title": "Une délégation russe à Pyongyang",
+         "text": "Une délégation russe conduite par Alexandre Kozlov est arrivée mercredi à Pyongyang, a annoncé "
+                 "jeudi l'agence officielle KCNA. Elle doit rencontrer les responsables du commerce extérieur."},
+        {"id": "a2", "source": "The Courier", "published": "2023-11-16", "title": "Russian delegation in Pyongyang",
+         "language": "en",
+         "text": "A Russian delegation led by Alexander Kozlov arrived in Pyongyang on Wednesday, the official "
+                 "KCNA news agency said on Thursday. It is to meet officials in charge of foreign trade."},
+    ]
+    with filrouge.open(tmp_path / "a.db") as fr:
+        fr.ingest_records(records)
+        (entry,) = timeline(fr.sources([r["id"] for r in records]), fr.settings.tell, dates=1)
+        assert entry.date == "2023-11-15", entry
+        assert entry.independent_sources == 2, entry
+    # A verb of announcing with its subject before it is the news itself, not a report of it.
+    records = [{"id": "b1", "source": "Le Matin", "published": "2023-11-16", "title": "Frontières fermées",
+                "text": "Le gouvernement a annoncé mercredi la fermeture des frontières. Les voyageurs sont bloqués."},
+               {"id": "b2", "source": "Le Soir", "published": "2023-11-16", "title": "Les frontières closes",
+                "text": "Les autorités ont annoncé mercredi que les frontières resteraient closes jusqu'à nouvel ordre."}]
+    with filrouge.open(tmp_path / "b.db") as fr:
+        fr.ingest_records(records)
+        (entry,) = timeline(fr.sources(["b1", "b2"]), fr.settings.tell, dates=1)
+        assert entry.date == "2023-11-15", entry
+
+
 def test_tell_a_weekday_in_an_article_dated_to_the_month_is_no_day_of_the_month(tmp_path):
     # "lundi" in an article dated June only is some day of June: its sentence is not told
     # under the day the other articles name (it was, as if a month named alone).

@@ -234,6 +234,8 @@ class Words:
     role_heads: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     prepositions: frozenset[str] = frozenset()
+    attribution_verbs: tuple[str, ...] = ()
+    attribution_after_comma: tuple[str, ...] = ()
 
 
 @cache

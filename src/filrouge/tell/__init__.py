@@ -12,7 +12,9 @@ are counted (dates, agreement).
   publication days), then for each date the sentences nearest the centre of what is said
   about that day and of the whole story, no two alike, page furniture left out; a
   sentence that names the day only as the start of what is still going on ("depuis le
-  15 février") tells it no better than a lead sentence of that day.
+  15 février") tells it no better than a lead sentence of that day, and a day named as
+  when something was said ("a annoncé jeudi l'agence", "said on Thursday") is not one of
+  the sentence's days.
 - :func:`summarize` picks sentences by closeness to the centre of the articles, their
   place in their article, and agreement (how many independent sources say much the
   same), with maximal marginal relevance against redundancy, then orders them in time.
@@ -27,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from itertools import pairwise
 
 import numpy as np
@@ -34,6 +37,7 @@ import numpy as np
 from ..article import Article, Cited, PublishedDate, TimelineEntry
 from ..dates import SINCE, year_known
 from ..entities.names import fold_text as fold
+from ..entities.names import words
 from ..stories.features import _stop, idf, stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -143,9 +147,32 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
             k = (m.value, "month")
         else:
             continue
+        said = _attribution(a.language)
+        if said is not None and said.search(a.text[max(start, m.start - 40):m.start]):
+            continue   # the day it was said ("a indiqué jeudi le ministère"), not the happening's
         out.append(k)
         (since if SINCE.search(a.text[max(start, m.start - 16):m.start]) else plain).add(k)
     return list(dict.fromkeys(out)), frozenset(since - plain)
+
+
+@cache
+def _attribution(language: str | None) -> re.Pattern[str] | None:
+    """A verb of saying right before a date ("a indiqué jeudi", "said on Tuesday", ", a
+    annoncé jeudi l'agence"): the date is when it was said, not when what is told happened
+    (``attribution_verbs`` in ``data/entities.toml``)."""
+    w = words(language)
+
+    def alternation(forms: tuple[str, ...]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, f.split())) for f in sorted(forms, key=len, reverse=True))
+
+    alts = []
+    if w.attribution_verbs:
+        alts.append(r"(?<!\w)(?:" + alternation(w.attribution_verbs) + ")")
+    if w.attribution_after_comma:
+        alts.append(r",\s*(?:" + alternation(w.attribution_after_comma) + ")")
+    if not alts:
+        return None
+    return re.compile("(?:" + "|".join(alts) + r")\s+(?:(?:on|le|am|el)\s+)?$", re.IGNORECASE)
 
 
 Sentence = tuple[str, str, list[tuple[str, str]], list[tuple[str, str | None]], frozenset[tuple[str, str]]] | None
