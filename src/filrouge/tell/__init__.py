@@ -130,11 +130,13 @@ def day_of(value: str | None) -> int | None:
 
 
 def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str]], frozenset[tuple[str, str]]]:
-    """The days and months a sentence names, and those of them it names only as the start
-    of what is still going on ("depuis le 15 février")."""
+    """The days and months a sentence names (not as the day something was said: "a
+    annoncé jeudi l'agence"), and those of them it names only as the start of what is
+    still going on ("depuis le 15 février")."""
     out = []
     since = set()
     plain = set()
+    said = _attribution(a.language)
     # Of an article dated by a guess from its text, only the dates that name their year:
     # "le 3 juillet" resolved against the guess is no day to tell.
     for m in year_known(a, ("DATE", "TIME")):
@@ -147,7 +149,6 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
             k = (m.value, "month")
         else:
             continue
-        said = _attribution(a.language)
         if said is not None and said.search(a.text[max(start, m.start - 40):m.start]):
             continue   # the day it was said ("a indiqué jeudi le ministère"), not the happening's
         out.append(k)
