@@ -342,6 +342,25 @@ def test_tell_the_day_something_was_said_is_not_the_day_it_happened(tmp_path):
         assert entry.date == "2023-11-15", entry
 
 
+def test_tell_a_start_named_by_what_began_then_is_a_start_too(tmp_path):
+    # "depuis le soulèvement populaire du 1er mars" names 1 March as a start, as "depuis le
+    # 1er mars" does; "since then, ... on 3 March" names a happening.
+    records = [{"id": "f", "source": "Le Soir", "published": "2023-04-20", "language": "fr", "title": "La place",
+                "text": "La place est occupée depuis le soulèvement populaire du 1er mars par des manifestants. "
+                        "Le 3 mars au matin, la police a chargé les manifestants sur la place."},
+               {"id": "e", "source": "The Courier", "published": "2023-04-20", "language": "en", "title": "The square",
+                "text": "Protesters have held the square since the uprising of March 1 and want elections. "
+                        "Since then, the police have charged the crowd on March 3 and on March 9 in the morning."}]
+    with filrouge.open(tmp_path / "s.db") as fr:
+        fr.ingest_records(records)
+        found = units(fr.sources(["f", "e"]), fr.settings.tell, lead=10)
+        starts = {u.text.split()[0]: (sorted(d for d, _ in u.dates), sorted(d for d, _ in u.since)) for u in found}
+        assert starts["La"] == (["2023-03-01"], ["2023-03-01"]), starts
+        assert starts["Protesters"] == (["2023-03-01"], ["2023-03-01"]), starts
+        assert starts["Since"] == (["2023-03-03", "2023-03-09"], []), starts
+        assert starts["Le"] == (["2023-03-03"], []), starts
+
+
 def test_tell_a_weekday_in_an_article_dated_to_the_month_is_no_day_of_the_month(tmp_path):
     # "lundi" in an article dated June only is some day of June: its sentence is not told
     # under the day the other articles name (it was, as if a month named alone).

@@ -16,7 +16,7 @@ from .calendar import Ref
 from .grammar import available_languages
 from .tagger import Tagger, tagger
 
-__all__ = ["SINCE", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
+__all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
            "tag_dates", "tagger", "year_known"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -26,6 +26,12 @@ _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
 # often long before the text was written and no evidence of when that was (inference); a day
 # so named is not what happened that day (timelines, filrouge.tell).
 SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|en|in|the|el|dem|den)\s*)?$", re.IGNORECASE)
+# The same start named by what began then ("depuis le soulèvement du 15 février", "since the
+# revolt of 17 February", "depuis le début de la contestation, le 15 février"), within the
+# clause: a comma or a stop before the date's own ", le" ends it ("since then, the army
+# withdrew on …" names a happening).
+SINCE_OF = re.compile(r"\b(?:depuis|since|desde|seit)\s[^.;:!?,]{0,60}?(?:\bdu|,\s*le|\bon|\bof|\bdel|\bvom)\s*$",
+                      re.IGNORECASE)
 
 
 def tag_dates(text: str, ref: str | Ref | None, language: str | None,
