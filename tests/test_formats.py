@@ -211,6 +211,33 @@ def test_formats_rss_and_atom(db_path):
     assert atom["published"]["value"] == "2024-07-14" and "<p>" not in atom["text"]
 
 
+def test_formats_a_feed_date_is_the_day_its_feed_wrote(tmp_path, db_path):
+    """The day as written in the feed's time zone (feedparser's stamp is in UTC), and an
+    impossible date left unknown with a warning (feedparser rolls it over to another)."""
+    atom = tmp_path / "late.atom"
+    atom.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Le Quotidien</title>'
+        '<entry><id>urn:q:1</id><title>Conseil municipal de minuit</title><updated>2024-03-10T00:30:00+01:00</updated>'
+        '<content type="html">&lt;p&gt;Le conseil municipal a voté le budget après une longue séance.&lt;/p&gt;</content></entry>'
+        '<entry><id>urn:q:2</id><title>Une date impossible</title><updated>2024-13-45T08:00:00Z</updated>'
+        '<content type="html">&lt;p&gt;La préfecture a levé la vigilance orange sur le département.&lt;/p&gt;</content></entry>'
+        "</feed>", encoding="utf-8")
+    rss = tmp_path / "evening.rss"
+    rss.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>The Evening Post</title>'
+        "<item><title>Late council vote</title><guid>ep-1</guid><pubDate>Sun, 10 Mar 2024 23:30:00 -0500</pubDate>"
+        "<description>The city council passed the budget after a long session.</description></item>"
+        "</channel></rss>", encoding="utf-8")
+    _ingest(db_path, atom, rss)
+    by_title = {a["title"]: a for a in cli_json("articles", db=db_path)}
+    assert by_title["Conseil municipal de minuit"]["published"]["value"] == "2024-03-10"
+    assert by_title["Late council vote"]["published"]["value"] == "2024-03-10"
+    odd = by_title["Une date impossible"]
+    assert odd["published"] is None
+    shown = cli_json("show", odd["id"], db=db_path)
+    assert any("2024-13-45" in w for w in shown["warnings"])
+
+
 def test_formats_unknown_extensions_are_sniffed(tmp_path, db_path):
     shutil.copy(FIXTURES / "feed.atom", tmp_path / "feed.dat")
     shutil.copy(FIXTURES / "page.html", tmp_path / "page_no_ext")

@@ -330,10 +330,7 @@ def read_feed(path: str, data: bytes) -> Iterator[Item]:
         if not body.strip():
             yield Rejection(path, f"entry {number} ({title or link or 'untitled'}): no content or summary")
             continue
-        published = None
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            published = PublishedDate(f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}", "day", "feed")
+        published, warning = _entry_date(entry)
         key = entry.get("id") or link or (title or "") + body[:200]
         yield RawArticle(
             raw=content,
@@ -347,4 +344,31 @@ def read_feed(path: str, data: bytes) -> Iterator[Item]:
             url=link,
             source=outlet,
             author=entry.get("author") or None,
+            warnings=(warning,) if warning else (),
         )
+
+
+def _entry_date(entry: Any) -> tuple[PublishedDate | None, str | None]:
+    """A feed entry's date as its feed writes it, and a warning when it cannot be read.
+
+    The day is the one written, in the feed's own time zone: feedparser's parsed stamp is
+    in UTC, which moves an article a Paris outlet published at 00:30 to the day before.
+    And feedparser rolls an impossible date over ("2024-13-45" became 2025-01-14): its
+    stamp is taken only for formats we do not read, and only when the year and the day it
+    gives are numbers the feed wrote."""
+    unread = []
+    for field in ("published", "updated"):
+        raw = str(entry.get(field) or "").strip()
+        if not raw:
+            continue
+        parsed = parse_date(raw)
+        if parsed:
+            return PublishedDate(parsed[0], parsed[1], "feed"), None
+        stamp = entry.get(f"{field}_parsed")
+        numbers = {int(n) for n in re.findall(r"\d+", raw)}
+        if stamp and stamp.tm_year in numbers and stamp.tm_mday in numbers:
+            return PublishedDate(f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}", "day", "feed"), None
+        unread.append(raw)
+    if unread:
+        return None, f"unreadable feed date {unread[0]!r}; date left unknown"
+    return None, None
