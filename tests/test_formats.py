@@ -238,6 +238,20 @@ def test_formats_a_feed_date_is_the_day_its_feed_wrote(tmp_path, db_path):
     assert any("2024-13-45" in w for w in shown["warnings"])
 
 
+def test_formats_an_impossible_date_in_a_page_is_left_unknown(tmp_path, db_path):
+    """trafilatura read "2024-02-30" in the page's metadata as 2024-02-01."""
+    page = tmp_path / "vigilance.html"
+    page.write_text(
+        '<html><head><meta property="article:published_time" content="2024-02-30T10:00:00Z">'
+        "<title>Vigilance levée</title></head><body><article><h1>Vigilance levée</h1>"
+        "<p>La préfecture a levé la vigilance orange sur le département après la décrue.</p>"
+        "</article></body></html>", encoding="utf-8")
+    _ingest(db_path, page)
+    shown = cli_json("show", "vigilance", db=db_path)
+    assert shown["published"] is None
+    assert any("2024-02-30" in w for w in shown["warnings"])
+
+
 def test_formats_unknown_extensions_are_sniffed(tmp_path, db_path):
     shutil.copy(FIXTURES / "feed.atom", tmp_path / "feed.dat")
     shutil.copy(FIXTURES / "page.html", tmp_path / "page_no_ext")

@@ -74,8 +74,11 @@ def _html_meta(tree: Any) -> dict[str, str]:
         content = (meta.get("content") or "").strip()
         if not content:
             continue
-        if key in _META_DATE_KEYS and "date" not in found and parse_date(content):
-            found["date"] = content
+        if key in _META_DATE_KEYS and "date" not in found:
+            if parse_date(content):
+                found["date"] = content
+            elif re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", content):
+                found.setdefault("bad_date", content)   # an impossible date: "2024-02-30"
         elif key in ("og:url",) and "url" not in found:
             found["url"] = content
         elif key in ("og:site_name", "application-name") and "site" not in found:
@@ -125,8 +128,13 @@ def extract_html(html: str) -> dict[str, Any]:
                             "broken, empty or not an article)")
     title = (doc.title or "").strip() or None
     published = None
+    warnings: list[str] = []
     if "date" in meta and (p := parse_date(meta["date"])):
         published = PublishedDate(p[0], p[1], "html")
+    elif "bad_date" in meta:
+        # trafilatura reads an impossible date of the metadata as another ("2024-02-30"
+        # became 2024-02-01): not that one, and no guess of its own.
+        warnings.append(f"unreadable date {meta['bad_date']!r} in the page's metadata; date left unknown")
     elif doc is not None and doc.date and (p := parse_date(doc.date)):
         # trafilatura's (conservative) date finder: bylines and other page markup.
         published = PublishedDate(p[0], p[1], "html")
@@ -144,6 +152,7 @@ def extract_html(html: str) -> dict[str, Any]:
         "source": meta.get("site") or ((doc.sitename or None) if doc is not None else None),
         "url": meta.get("url") or ((doc.url or None) if doc is not None else None),
         "removed": removed,
+        "warnings": tuple(warnings),
     }
 
 
@@ -154,6 +163,7 @@ def _norm(s: str) -> str:
 def read_html(path: str, data: bytes) -> Iterator[Item]:
     html, encoding = decode(data)
     got = extract_html(html)
+    warnings = () if encoding.startswith("utf-8") else (f"decoded as {encoding}",)
     yield RawArticle(
         raw=html,
         path=path,
@@ -161,8 +171,7 @@ def read_html(path: str, data: bytes) -> Iterator[Item]:
         id=Path(path).stem,
         title_source="html" if got["title"] else None,
         encoding=encoding,
-        warnings=() if encoding.startswith("utf-8") else (f"decoded as {encoding}",),
-        **got,
+        **{**got, "warnings": warnings + got["warnings"]},
     )
 
 
@@ -240,6 +249,8 @@ def from_record(record: Any, path: str, line: int | None = None) -> RawArticle:
         url = url or got["url"]
         fields = {"author": record.get("author") or got["author"], "source": record.get("source") or got["source"]}
         removed = got["removed"]
+        if published is None:
+            warnings += got["warnings"]
     rid = record.get("id")
     if rid is not None and not isinstance(rid, (str, int)):
         raise InputRejected(f"field 'id' must be a string or a number, got {type(rid).__name__}")
