@@ -136,3 +136,26 @@ def test_quotes_a_definite_description_with_des_or_of_a_names_its_speaker():
     q = _quotes('"We have repaired every line that was cut by the storm," said the head of a local utility, '
                 'Maria Gonzalez, on Tuesday.', language="en")
     assert q[0][1] == "Maria Gonzalez"
+
+
+def test_quotes_a_pronoun_stands_for_the_subject_not_a_person_named_further_on():
+    # "il" after "X a été nommé en remplacement de Y" is X; after a sentence that opens on a
+    # description of the subject ("Le grimpeur savoyard"), the subject of the one before.
+    q = _quotes("Claire Fontanel a été nommée directrice de l'usine en remplacement de Marc Delorme. "
+                "Interrogée sur la stratégie, elle répond : « Nous garderons les trois ateliers ouverts ».")
+    assert q[0][1] == "Claire Fontanel", q
+    q = _quotes("Julien Ferrand conserve le maillot de leader après la deuxième étape. Le sprinteur normand "
+                "compte six secondes d'avance sur Karel Vondrak. « La journée de demain sera décisive », "
+                "a-t-il affirmé.")
+    assert q[0][1] == "Julien Ferrand", q
+
+
+def test_quotes_a_pronoun_after_a_possessive_or_a_named_speaker_keeps_that_speaker():
+    # "Kevin Horton's mother, Denise Peace": not Horton; a person named after a quotation is its
+    # speaker, and "a-t-il ajouté" goes on with them, not with the person quoted about.
+    q = _quotes("Kevin Horton's mother, Denise Peace, said she now cares for five of the children. "
+                'Of the gunman, she said, "He is a danger to everyone in this street."', "en")
+    assert q[-1][1] == "Denise Peace", q
+    q = _quotes("Michel Barou « n'a rien fait pour la région », a expliqué le maire de Saint-Affrique, "
+                "Pierre Calvet. « Nous attendons des actes », a-t-il ajouté.")
+    assert q[-1][1] == "Pierre Calvet", q

@@ -36,7 +36,9 @@ from .rules import MONTHS_DAYS, find_names
 #    ("Jackson" in a Chargers report is not Henry Jackson of the Watergate ones).
 # 7: a name with an initial is none of the people whose first name starts otherwise ("A.J.
 #    Butler" is not Darius Butler), and initials alone name no person ("F. B. I.", "N. Y.").
-EXTRACTION_VERSION = 7
+# 8: a pronoun by a quotation stands for the subject of the sentence before, not a person it
+#    names further on ("X a été nommé en remplacement de Y. … il répond : « … »").
+EXTRACTION_VERSION = 8
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

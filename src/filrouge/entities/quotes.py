@@ -427,12 +427,57 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
     sent = f.sentence(r.open)
     last = f.last_person(r.open, f.inside)
     if last is not None and sent - f.sentence(last.start) <= 1:
-        return last
+        return _subject_of(f, f.sentence(last.start), last, previous)
     # Counted from where the previous quotation ends: a long one spans several sentences.
     if previous is not None and previous.speaker is not None \
             and sent - f.last_sentence(previous) <= MAX_GAP:
         return _as_mention(f, previous)
     return last
+
+
+def _subject_of(f: _Finder, k: int, last: Mention, previous: Quote | None) -> Mention:
+    """Who a pronoun after sentence ``k`` stands for, ``last`` being the person it names
+    last. The person named after a quotation of that sentence, its speaker ("Kadhafi « n'a
+    rien fait », a expliqué le gardien, Juma Gtat. « … », a-t-il ajouté"); else its subject, a person named
+    at its start, rather than one named further on ("Alain Lemaire a été nommé en
+    remplacement de Nicolas Mérindol. … il répond"); and when it opens on a description
+    ("Le grimpeur savoyard compte quatre secondes d'avance sur Lukas Brenner"), the subject
+    of the sentence before (centering: the topic goes on)."""
+    if any(f.sentences[k][0] <= qe <= last.start for _, qe in f.inside):
+        return last   # named after a quotation of its sentence: that quotation's speaker
+    subject = _named_subject(f, k)
+    if subject is None and k > 0 and _opens_on_description(f, k):
+        subject = _named_subject(f, k - 1)
+    return subject if subject is not None else last
+
+
+def _people_at_start(f: _Finder, k: int) -> list[tuple[int, Mention]]:
+    s, e = f.sentences[k]
+    return [(len(_WORD.findall(f.text[s:m.start])), m) for m in f.mentions_in(s, e, f.inside) if m.type == "PER"]
+
+
+def _named_subject(f: _Finder, k: int) -> Mention | None:
+    """The person a sentence opens on (two words at most before the name: "Le Toulousain
+    Théo Marcillac", "M. Kozlov"), not one whose possession it names ("Horton's mother")."""
+    people = _people_at_start(f, k)
+    if people and people[0][0] <= 2 and not _POSSESSIVE.match(f.text, people[0][1].end):
+        return people[0][1]
+    return None
+
+
+def _opens_on_description(f: _Finder, k: int) -> bool:
+    """Whether a sentence opens on a definite description with no name of its own ("Le
+    grimpeur savoyard compte…", not "Le député de la Nièvre Christian Paul a…")."""
+    s, e = f.sentences[k]
+    ws = _WORD.findall(f.text[s:min(e, s + 40)])[:2]
+    if not (len(ws) == 2 and fold(ws[0]).rstrip("'’") in {fold(d).rstrip("'’") for d in f.lang.definite}
+            and ws[1][:1].islower()):
+        return False
+    people = _people_at_start(f, k)
+    return not people or people[0][0] > 6
+
+
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
 def _reported(f: _Finder, inside: list[tuple[int, int]], quoted: set[int]) -> list[Quote]:
