@@ -159,3 +159,15 @@ def test_quotes_a_pronoun_after_a_possessive_or_a_named_speaker_keeps_that_speak
     q = _quotes("Michel Barou « n'a rien fait pour la région », a expliqué le maire de Saint-Affrique, "
                 "Pierre Calvet. « Nous attendons des actes », a-t-il ajouté.")
     assert q[-1][1] == "Pierre Calvet", q
+
+
+def test_quotes_an_english_pronoun_before_said_is_a_pronoun_too():
+    # '"…," she said' is read as a pronoun, as "a-t-elle dit" is: the subject of the
+    # sentence before, not a person named further on in it; and not a person named in a
+    # clause before the one who spoke ("Asked whether X would return, Y said …").
+    q = _quotes("Club president Laura Bennett, who replaced Tom Wilkins in March, said the report was fair. "
+                '"We will fix what the inspectors found," she said.', "en")
+    assert q[0][1] == "Laura Bennett", q
+    q = _quotes("Asked whether Tom Wilkins would return, Laura Bennett said nothing had been decided. "
+                '"We will talk again next week," she said.', "en")
+    assert q[0][1] == "Laura Bennett", q

@@ -37,7 +37,8 @@ from .rules import MONTHS_DAYS, find_names
 # 7: a name with an initial is none of the people whose first name starts otherwise ("A.J.
 #    Butler" is not Darius Butler), and initials alone name no person ("F. B. I.", "N. Y.").
 # 8: a pronoun by a quotation stands for the subject of the sentence before, not a person it
-#    names further on ("X a été nommé en remplacement de Y. … il répond : « … »").
+#    names further on ("X a été nommé en remplacement de Y. … il répond : « … »"), and
+#    '"…," he said' is such a pronoun.
 EXTRACTION_VERSION = 8
 
 

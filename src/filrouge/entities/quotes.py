@@ -290,6 +290,9 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 8:
         if _INVERTED.search(tail, 0, vm.end() + 8):
             return _pronoun(f, r, previous), "pronoun"
+        before_verb = _WORD.findall(tail[:vm.start()])
+        if before_verb and fold(before_verb[-1]) in f.pronouns:
+            return _pronoun(f, r, previous), "pronoun"   # "…", he said.
         named = _prefer_person(f.speakers(r.close, r.close + vm.start(), inside))
         if named:
             return f.behind(named, text[r.close:named.start], r.open), vm.group()  # "…", Blinken said.
@@ -442,9 +445,16 @@ def _subject_of(f: _Finder, k: int, last: Mention, previous: Quote | None) -> Me
     at its start, rather than one named further on ("Alain Lemaire a été nommé en
     remplacement de Nicolas Mérindol. … il répond"); and when it opens on a description
     ("Le grimpeur savoyard compte quatre secondes d'avance sur Lukas Brenner"), the subject
-    of the sentence before (centering: the topic goes on)."""
+    of the sentence before (centering: the topic goes on). A person right before a speech
+    verb in that sentence comes first ("Asked if Ortiz might have lived, Waldie said …")."""
     if any(f.sentences[k][0] <= qe <= last.start for _, qe in f.inside):
         return last   # named after a quotation of its sentence: that quotation's speaker
+    s, e = f.sentences[k]
+    if f.verb is not None:
+        said = [m for m in f.mentions_in(s, e, f.inside) if m.type == "PER"
+                and (v := f.verb.search(f.text, m.end, min(e, m.end + 16))) and not f.text[m.end:v.start()].strip()]
+        if said:
+            return said[-1]   # "Asked if Ortiz might have lived, Waldie said …": the one who spoke
     subject = _named_subject(f, k)
     if subject is None and k > 0 and _opens_on_description(f, k):
         subject = _named_subject(f, k - 1)
