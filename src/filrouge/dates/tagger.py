@@ -560,7 +560,7 @@ class Tagger:
     def _period(self, c: _Match, ctx: _Context) -> Result | None:
         f = c.fields
         unit = f["period"]
-        s = f.get("shift", 0) or 0
+        s = f.get("shift", f.get("shift2", 0)) or 0
         ref = ctx.ref
         if ref is None:
             return None
