@@ -14,18 +14,17 @@ from ..article import Article, DateMention, PublishedDate
 from ..sentences import split_sentences
 from .calendar import Ref
 from .grammar import available_languages
-from .tagger import Tagger, tagger
+from .tagger import SINCE, Tagger, tagger
 
 __all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
            "tag_dates", "tagger", "year_known"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
-# The words before a date named as the start of what still goes on ("depuis 1946", "since
-# 2019", "depuis le 15 février"), to search for just before the mention: a year so named is
-# often long before the text was written and no evidence of when that was (inference); a day
-# so named is not what happened that day (timelines, filrouge.tell).
-SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|en|in|the|el|dem|den)\s*)?$", re.IGNORECASE)
+# SINCE (from the tagger): the words before a date named as the start of what still goes on
+# ("depuis 1946", "since 2019", "depuis le 15 février"). A year so named is often long before
+# the text was written and no evidence of when that was (inference); a day so named is not
+# what happened that day (timelines, filrouge.tell).
 # The same start named by what began then ("depuis le soulèvement du 15 février", "since the
 # revolt of 17 February", "depuis le début de la contestation, le 15 février"), within the
 # clause: a comma or a stop before the date's own ", le" ends it ("since then, the army

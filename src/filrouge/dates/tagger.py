@@ -37,6 +37,10 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
 _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
+# The words before a date named as the start of what still goes on ("depuis 1946", "since
+# 2019", "depuis le 15 février"), to search for just before the mention: such a start is
+# past ("depuis janvier" in November is this January, not the next).
+SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|en|in|the|el|dem|den)\s*)?$", re.IGNORECASE)
 _MONTH_SEASON_SPAN = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 
@@ -324,6 +328,8 @@ class Tagger:
             if (s0, s1) not in clues:
                 clues[s0, s1] = self._clues(text[s0:s1])
             ctx.tense = self._tense_at(clues[s0, s1], s0, (c.start, c.end))
+            if SINCE.search(text, max(0, c.start - 16), c.start):
+                ctx.tense = "past"   # "depuis janvier", "since Monday": a start, so a past one
             handler: Callable[[_Match, _Context], Any] = getattr(self, "_r_" + c.rule.kind)
             results = handler(c, ctx)
             if results is None:
