@@ -88,6 +88,16 @@ def test_entities_one_article_groups_the_forms_of_one_person():
     assert "Kim" in un
 
 
+def test_entities_a_portfolio_named_before_its_office_is_no_organisation():
+    # The English small model reads "Interior" and "Defence" as organisations.
+    a = _article("Interior Secretary Ken Salazar said on Tuesday that the rule would be reversed. "
+                 "The Russian Defence Minister Sergei Shoigu arrived in Pyongyang on Wednesday.",
+                 title="Untitled", language="en")
+    found = {(m.text, m.type) for m in a.mentions}
+    assert not {t for t, _ in found} & {"Interior", "Defence"}, found
+    assert ("Ken Salazar", "PER") in found and ("Sergei Shoigu", "PER") in found
+
+
 def test_entities_rules_fix_what_the_model_cuts_or_types_wrong():
     a = _article(
         "M. Choïgou est arrivé au cosmodrome de Vostotchny, dans l'Extrême-Orient russe, a indiqué "

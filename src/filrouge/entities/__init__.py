@@ -39,7 +39,9 @@ from .rules import MONTHS_DAYS, find_names
 # 8: a pronoun by a quotation stands for the subject of the sentence before, not a person it
 #    names further on ("X a été nommé en remplacement de Y. … il répond : « … »"), and
 #    '"…," he said' is such a pronoun.
-EXTRACTION_VERSION = 8
+# 9: a one-word name before an office is its portfolio, not an organisation ("Interior
+#    Secretary Ken Salazar", "Defence Minister").
+EXTRACTION_VERSION = 9
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

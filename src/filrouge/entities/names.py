@@ -220,6 +220,7 @@ class Words:
     titles: tuple[str, ...] = ()
     street_heads: frozenset[str] = frozenset()
     portfolio_heads: frozenset[str] = frozenset()
+    office_tails: frozenset[str] = frozenset()
     common_capitalised: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     weather_heads: frozenset[str] = frozenset()
@@ -259,7 +260,7 @@ def words(language: str | None) -> Words:
         if name == "demonym_min_length":
             kw[name] = int(value)
         elif name in ("street_heads", "event_heads", "weather_heads", "demonym_articles", "pronouns",
-                      "portfolio_heads", "common_capitalised", "prepositions"):
+                      "portfolio_heads", "office_tails", "common_capitalised", "prepositions"):
             kw[name] = frozenset(_entries(value))
         else:
             kw[name] = _entries(value)

@@ -276,7 +276,8 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
             continue   # only initials ("F. B. I.", "N. Y.", "M. B. A."): an abbreviation, nobody's name
         if entry is None and source == 0 and (
                 name in lang.common_capitalised
-                or (span.type != "PER" and _after_portfolio(text, span.start, lang.portfolio_heads))):
+                or (span.type != "PER" and _after_portfolio(text, span.start, lang.portfolio_heads))
+                or (span.type != "PER" and " " not in name and _before_office(text, span.end, lang.office_tails))):
             continue
         span = _weather(text, _street(text, span, lang), lang)
         if entry is not None and entry.type != span.type:
@@ -387,6 +388,14 @@ def _after_portfolio(text: str, start: int, heads: frozenset[str]) -> bool:
     return bool(m) and any(g and g.casefold().rsplit("-", 1)[-1] in heads for g in m.groups())
 
 
+def _before_office(text: str, end: int, tails: frozenset[str]) -> bool:
+    """Whether a one-word name is the portfolio of an office named after it: "Interior
+    Secretary Ken Salazar", "the Defence Minister"."""
+    m = _NEXT_WORD.match(text, end)
+    return bool(tails) and m is not None and m.group(1).casefold() in tails
+
+
+_NEXT_WORD = re.compile(r"\s+(\w+)")
 _PORTFOLIO = re.compile(
     r"(\w[\w\-]*)(?:\s+(\w[\w\-]*))?\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|d['’]|of\s+|for\s+)$"
 )
