@@ -51,6 +51,8 @@ def test_dates_not_temporal():
     assert tag_dates("Il y a un an, il avait craqué dans l'ascension du mont Aigoual.", ref, "fr")[0].text == "Il y a un an"
     assert tag_dates("Pyongyang a fêté l'anniversaire de l'armistice de 1953.", ref, "fr")[0].value == "1953"
     assert tag_dates("", ref, "fr") == []
+    # A day range needs "between … and" or "to": after "and" alone a number is a count.
+    assert [m.text for m in tag_dates("On November 3 and 4 people were hurt.", ref, "en")] == ["November 3"]
 
 
 def test_dates_granularity_follows_reference():
