@@ -430,7 +430,7 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
     sent = f.sentence(r.open)
     last = f.last_person(r.open, f.inside)
     if last is not None and sent - f.sentence(last.start) <= 1:
-        return _subject_of(f, f.sentence(last.start), last, previous)
+        return _subject_of(f, f.sentence(last.start), last)
     # Counted from where the previous quotation ends: a long one spans several sentences.
     if previous is not None and previous.speaker is not None \
             and sent - f.last_sentence(previous) <= MAX_GAP:
@@ -438,15 +438,17 @@ def _pronoun(f: _Finder, r: _Raw, previous: Quote | None) -> Mention | None:
     return last
 
 
-def _subject_of(f: _Finder, k: int, last: Mention, previous: Quote | None) -> Mention:
-    """Who a pronoun after sentence ``k`` stands for, ``last`` being the person it names
-    last. The person named after a quotation of that sentence, its speaker ("Kadhafi « n'a
-    rien fait », a expliqué le gardien, Juma Gtat. « … », a-t-il ajouté"); else its subject, a person named
-    at its start, rather than one named further on ("Alain Lemaire a été nommé en
-    remplacement de Nicolas Mérindol. … il répond"); and when it opens on a description
-    ("Le grimpeur savoyard compte quatre secondes d'avance sur Lukas Brenner"), the subject
-    of the sentence before (centering: the topic goes on). A person right before a speech
-    verb in that sentence comes first ("Asked if Ortiz might have lived, Waldie said …")."""
+def _subject_of(f: _Finder, k: int, last: Mention) -> Mention:
+    """Who a pronoun after sentence ``k`` stands for, ``last`` being the person it names last.
+
+    - The person named after a quotation of that sentence, its speaker ("Kadhafi « n'a rien
+      fait », a expliqué le gardien, Juma Gtat. « … », a-t-il ajouté").
+    - Else a person right before a speech verb in it ("Asked if Ortiz might have lived,
+      Waldie said …").
+    - Else its subject, a person named at its start, rather than one named further on ("Alain
+      Lemaire a été nommé en remplacement de Nicolas Mérindol. … il répond"); when it opens on
+      a description ("Le grimpeur savoyard compte quatre secondes d'avance sur Lukas
+      Brenner"), the subject of the sentence before (centering: the topic goes on)."""
     if any(f.sentences[k][0] <= qe <= last.start for _, qe in f.inside):
         return last   # named after a quotation of its sentence: that quotation's speaker
     s, e = f.sentences[k]
