@@ -14,14 +14,14 @@ from ..article import Article, DateMention, PublishedDate
 from ..sentences import split_sentences
 from .calendar import Ref
 from .grammar import available_languages
-from .tagger import SINCE, Tagger, tagger
+from .tagger import SINCE, Tagger, named_as_start, tagger
 
 __all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
-           "tag_dates", "tagger", "year_known"]
+           "named_as_start", "tag_dates", "tagger", "year_known"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
-# SINCE (from the tagger): the words before a date named as the start of what still goes on
+# SINCE and named_as_start (from the tagger): a date named as the start of what still goes on
 # ("depuis 1946", "since 2019", "depuis le 15 février"). A year so named is often long before
 # the text was written and no evidence of when that was (inference); a day so named is not
 # what happened that day (timelines, filrouge.tell).
@@ -112,7 +112,7 @@ def year_known(article: Article, types: tuple[str, ...] = ("DATE",)) -> list[Dat
 
 def _since_year(text: str, m: DateMention) -> bool:
     """Whether a mention is a year after "depuis", "since" (the start of a state)."""
-    return m.granularity == "year" and SINCE.search(text[max(0, m.start - 16):m.start]) is not None
+    return m.granularity == "year" and named_as_start(text, m.start)
 
 
 def date_article(text: str, published: PublishedDate | None, language: str | None,

@@ -41,6 +41,13 @@ _TENSE_REACH = 50  # characters: a verb further away usually belongs to another 
 # 2019", "depuis le 15 février"), to search for just before the mention: such a start is
 # past ("depuis janvier" in November is this January, not the next).
 SINCE = re.compile(r"\b(?:depuis|since|desde|seit)\s+(?:(?:le|l'|en|in|the|el|dem|den)\s*)?$", re.IGNORECASE)
+
+
+def named_as_start(text: str, start: int, lo: int = 0) -> bool:
+    """Whether the mention at ``start`` follows "depuis", "since"… (:data:`SINCE`), looking
+    no further back than ``lo``."""
+    return SINCE.search(text, max(lo, start - 16), start) is not None
+
 _MONTH_SEASON_SPAN = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 
@@ -328,7 +335,7 @@ class Tagger:
             if (s0, s1) not in clues:
                 clues[s0, s1] = self._clues(text[s0:s1])
             ctx.tense = self._tense_at(clues[s0, s1], s0, (c.start, c.end))
-            if SINCE.search(text, max(0, c.start - 16), c.start):
+            if named_as_start(text, c.start):
                 ctx.tense = "past"   # "depuis janvier", "since Monday": a start, so a past one
             handler: Callable[[_Match, _Context], Any] = getattr(self, "_r_" + c.rule.kind)
             results = handler(c, ctx)

@@ -287,10 +287,10 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     nxt = min([a for a, _ in inside if a >= r.close] + [se])
     tail = text[r.close:nxt]
     vm = f.verb.search(tail, 0, 80) if f.verb is not None else None
-    if vm is not None and len(_WORD.findall(tail[:vm.start()])) <= 8:
+    before_verb = _WORD.findall(tail[:vm.start()]) if vm is not None else []
+    if vm is not None and len(before_verb) <= 8:
         if _INVERTED.search(tail, 0, vm.end() + 8):
             return _pronoun(f, r, previous), "pronoun"
-        before_verb = _WORD.findall(tail[:vm.start()])
         if before_verb and fold(before_verb[-1]) in f.pronouns:
             return _pronoun(f, r, previous), "pronoun"   # "…", he said.
         named = _prefer_person(f.speakers(r.close, r.close + vm.start(), inside))
@@ -451,42 +451,47 @@ def _subject_of(f: _Finder, k: int, last: Mention) -> Mention:
       Brenner"), the subject of the sentence before (centering: the topic goes on)."""
     if any(f.sentences[k][0] <= qe <= last.start for _, qe in f.inside):
         return last   # named after a quotation of its sentence: that quotation's speaker
-    s, e = f.sentences[k]
+    e = f.sentences[k][1]
+    people = _people(f, k)
     if f.verb is not None:
-        said = [m for m in f.mentions_in(s, e, f.inside) if m.type == "PER"
-                and (v := f.verb.search(f.text, m.end, min(e, m.end + 16))) and not f.text[m.end:v.start()].strip()]
+        said = [m for _, m in people
+                if (v := f.verb.search(f.text, m.end, min(e, m.end + 16))) and not f.text[m.end:v.start()].strip()]
         if said:
             return said[-1]   # "Asked if Ortiz might have lived, Waldie said …": the one who spoke
-    subject = _named_subject(f, k)
-    if subject is None and k > 0 and _opens_on_description(f, k):
-        subject = _named_subject(f, k - 1)
+    subject = _named_subject(f, people)
+    if subject is None and k > 0 and _opens_on_description(f, k, people):
+        subject = _named_subject(f, _people(f, k - 1))
     return subject if subject is not None else last
 
 
-def _people_at_start(f: _Finder, k: int) -> list[tuple[int, Mention]]:
+def _people(f: _Finder, k: int) -> list[tuple[int, Mention]]:
+    """The people named in sentence ``k`` (outside quotations), each with the number of
+    words before it in the sentence."""
     s, e = f.sentences[k]
     return [(len(_WORD.findall(f.text[s:m.start])), m) for m in f.mentions_in(s, e, f.inside) if m.type == "PER"]
 
 
-def _named_subject(f: _Finder, k: int) -> Mention | None:
+def _named_subject(f: _Finder, people: list[tuple[int, Mention]]) -> Mention | None:
     """The person a sentence opens on (two words at most before the name: "Le Toulousain
     Théo Marcillac", "M. Kozlov"), not one whose possession it names ("Horton's mother")."""
-    people = _people_at_start(f, k)
     if people and people[0][0] <= 2 and not _POSSESSIVE.match(f.text, people[0][1].end):
         return people[0][1]
     return None
 
 
-def _opens_on_description(f: _Finder, k: int) -> bool:
+def _opens_on_description(f: _Finder, k: int, people: list[tuple[int, Mention]]) -> bool:
     """Whether a sentence opens on a definite description with no name of its own ("Le
     grimpeur savoyard compte…", not "Le député de la Nièvre Christian Paul a…")."""
     s, e = f.sentences[k]
     ws = _WORD.findall(f.text[s:min(e, s + 40)])[:2]
-    if not (len(ws) == 2 and fold(ws[0]).rstrip("'’") in {fold(d).rstrip("'’") for d in f.lang.definite}
-            and ws[1][:1].islower()):
-        return False
-    people = _people_at_start(f, k)
-    return not people or people[0][0] > 6
+    return len(ws) == 2 and fold(ws[0]).rstrip("'’") in _definite(f.lang.definite) and ws[1][:1].islower() \
+        and (not people or people[0][0] > 6)
+
+
+@cache
+def _definite(words: tuple[str, ...]) -> frozenset[str]:
+    """A language's definite articles, folded, elision marks left out ("l'" is "l")."""
+    return frozenset(fold(d).rstrip("'’") for d in words)
 
 
 _POSSESSIVE = re.compile(r"['’]s?\b")

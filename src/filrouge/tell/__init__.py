@@ -35,7 +35,7 @@ from itertools import pairwise
 import numpy as np
 
 from ..article import Article, Cited, PublishedDate, TimelineEntry
-from ..dates import SINCE, SINCE_OF, year_known
+from ..dates import SINCE_OF, named_as_start, year_known
 from ..entities.names import fold_text as fold
 from ..entities.names import words
 from ..stories.features import _stop, idf, stem
@@ -153,7 +153,7 @@ def _mention_keys(a: Article, start: int, end: int) -> tuple[list[tuple[str, str
             continue   # the day it was said ("a indiqué jeudi le ministère"), not the happening's
         out.append(k)
         before = a.text[max(start, m.start - 80):m.start]
-        (since if SINCE.search(before[-16:]) or SINCE_OF.search(before) else plain).add(k)
+        (since if named_as_start(a.text, m.start, start) or SINCE_OF.search(before) else plain).add(k)
     return list(dict.fromkeys(out)), frozenset(since - plain)
 
 
