@@ -171,3 +171,16 @@ def test_quotes_an_english_pronoun_before_said_is_a_pronoun_too():
     q = _quotes("Asked whether Tom Wilkins would return, Laura Bennett said nothing had been decided. "
                 '"We will talk again next week," she said.', "en")
     assert q[0][1] == "Laura Bennett", q
+
+
+def test_quotes_a_name_cut_off_its_description_by_a_full_stop_is_the_speaker():
+    # A stray full stop makes the name after a description a sentence of its own: the
+    # speaker is that name, not the person named last before the quotation.
+    text = ("Le ministre de l'Intérieur Paul Garnier a visité le port mardi. « Nous ne céderons rien aux "
+            "trafiquants de ce port », affirme l'ancienne juge d'instruction. Magistrate Hélène Vasseur. "
+            "Elle suit le dossier depuis dix ans.")
+    q = _quotes(text)
+    assert q[0][1] == "Hélène Vasseur", q
+    # With more than a name and a title, the sentence is no such fragment.
+    q = _quotes(text.replace("Magistrate Hélène Vasseur.", "Hélène Vasseur est arrivée au port hier soir."))
+    assert q[0][1] != "Hélène Vasseur", q

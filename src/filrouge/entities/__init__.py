@@ -41,7 +41,9 @@ from .rules import MONTHS_DAYS, find_names
 #    '"…," he said' is such a pronoun.
 # 9: a one-word name before an office is its portfolio, not an organisation ("Interior
 #    Secretary Ken Salazar", "Defence Minister").
-EXTRACTION_VERSION = 9
+# 10: a description a stray full stop cuts off the name after it ("…, déclare l'ancien
+#    diplomate russe. Ministre Andreï Kozyrev.") is that name's, not the last person named.
+EXTRACTION_VERSION = 10
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -199,6 +199,23 @@ class _Finder:
                 return m
         return None
 
+    def introduced_next(self, offset: int, inside: list[tuple[int, int]]) -> Mention | None:
+        """The person the sentence after ``offset``'s is made of, a name and at most a
+        title: a name a stray full stop cut off the description before it ("…, déclare
+        l'ancien diplomate russe. Ministre Andreï Kozyrev.")."""
+        k = self.sentence(offset) + 1
+        if k >= len(self.sentences):
+            return None
+        s, e = self.sentences[k]
+        people = [m for m in self.speakers(s, e, inside) if m.type == "PER"]
+        if len(people) != 1:
+            return None
+        m = people[0]
+        # A name split off by a stray full stop: the sentence is the name and a title.
+        if len(_WORD.findall(self.text[s:m.start])) + len(_WORD.findall(self.text[m.end:e])) > 2:
+            return None
+        return m
+
     def _descriptions(self) -> list[tuple[list[str], Mention]]:
         """For each person, the lower-case words just before a mention of them: "le président
         russe Vladimir Poutine" gives (["président", "russe"], Poutine)."""
@@ -310,7 +327,8 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
         if named:
             return f.behind(named, text[r.close + vm.end():named.start], r.open), vm.group()
         # "…", said the minister / a indiqué le haut responsable russe.
-        return (f.described(phrase, r.open) or f.last_person(r.open, inside)), vm.group()
+        return (f.described(phrase, r.open) or f.introduced_next(r.close + vm.end(), inside)
+                or f.last_person(r.open, inside)), vm.group()
     # A source word: selon lui, selon X, according to X (after or before the quotation).
     if f.source is not None:
         for seg_start, seg_end in ((r.close, nxt), (ss, r.open)):
