@@ -147,6 +147,28 @@ def test_tell_a_cut_line_or_one_that_introduces_what_follows_is_not_told(tmp_pat
         assert len(found) == 2, found   # neither the cut line nor the one ending on a colon
 
 
+def test_tell_a_live_blog_clock_time_is_not_told(tmp_path):
+    # A live blog's entries open on the time the page posted them: the told sentence starts
+    # after it (and still cites the article, which prints it).
+    records = [{"id": "l1", "source": "Le Direct", "published": "2011-03-19", "language": "fr", "title": "En direct",
+                "text": "22h50 : Le Conseil de sécurité se réunit à nouveau pour examiner la situation dans le pays.\n"
+                        "21 h 05 - Les premiers avions ont décollé de leur base vers la côte du pays.\n"
+                        "15 hommes : ce sont les soldats capturés samedi par les rebelles dans la ville.\n"},
+               {"id": "l2", "source": "The Live", "published": "2011-03-19", "language": "en", "title": "Live",
+                "text": "9:40 p.m.: The first planes have taken off from their base towards the coast."}]
+    with filrouge.open(tmp_path / "l.db") as fr:
+        fr.ingest_records(records)
+        found = [u.text for u in units(fr.sources(["l1", "l2"]), fr.settings.tell, lead=10)]
+        assert found[:2] == ["Le Conseil de sécurité se réunit à nouveau pour examiner la situation dans le pays.",
+                             "Les premiers avions ont décollé de leur base vers la côte du pays."], found
+        assert found[2].startswith("15 hommes : ce sont"), found   # no clock time
+        assert found[3] == "The first planes have taken off from their base towards the coast.", found
+        sentences = [s.as_dict() for e in timeline(fr.sources(["l1", "l2"]), fr.settings.tell, dates=1, sentences=3)
+                     for s in e.sentences]
+        assert sentences and not any(s["text"][0].isdigit() and "h" in s["text"][:6] for s in sentences), sentences
+        _assert_cited(fr, sentences, "live blog")
+
+
 def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):
     wire = ("Le ministre russe des Ressources naturelles a conduit une délégation à Pyongyang cette semaine. "
             "Les deux pays ont signé un protocole sur le commerce, la pêche et les ressources minières. "

@@ -42,6 +42,10 @@ from ..stories.features import _stop, idf, stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_LETTER = re.compile(r"[\W\d_]+", re.UNICODE)
+# A live blog's clock time before an entry ("22h50 : Le Conseil…", "15 h - …", "10:30 – …",
+# "9 p.m.: …"): when the page posted it, not part of what the sentence says.
+_CLOCK = re.compile(r"^(?:\d{1,2}\s?[hH]\s?(?:\d\d?)?|\d{1,2}[:.]\d\d|\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?)"
+                    r"\s?(?:[:|]|[-–—](?=\s))\s+(?=\S)")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A byline's dates ("Par X Publié le 31 mars 2011 à 14h06 - Mis à jour le …"): when the page
@@ -228,6 +232,7 @@ def _read(src: Source, s: int, e: int, settings: TellSettings) -> Sentence:
     one not to tell."""
     a = src.article
     text = " ".join(a.text[s:e].split())
+    text = _CLOCK.sub("", text, count=1)
     n = text.count(" ") + 1
     if n < settings.min_words or n > settings.max_words:
         return None
