@@ -16,7 +16,7 @@ import pytest
 import filrouge
 from filrouge.errors import FilrougeError, NotFound
 from filrouge.stories.features import fold
-from filrouge.tell import timeline, units
+from filrouge.tell import summarize, timeline, units
 from filrouge.tell.evaluate import align_rouge, date_f1, read_timeline
 from filrouge.tell.rouge import Rouge, truncate_words
 
@@ -167,6 +167,27 @@ def test_tell_a_live_blog_clock_time_is_not_told(tmp_path):
                      for s in e.sentences]
         assert sentences and not any(s["text"][0].isdigit() and "h" in s["text"][:6] for s in sentences), sentences
         _assert_cited(fr, sentences, "live blog")
+
+
+def test_tell_a_summary_of_one_article_has_the_sentences_asked(tmp_path):
+    # One article shares no concept with another source: the summary is its lead, in order,
+    # as many sentences as asked (it stopped at one).
+    text = ("Le port de Brest a rouvert jeudi après trois jours de grève des dockers. "
+            "Les syndicats ont obtenu une hausse des salaires de quatre pour cent cette année. "
+            "Une centaine de navires attendaient au large depuis le début du mouvement. "
+            "La chambre de commerce estime les pertes à plusieurs millions d'euros pour la ville. "
+            "Le ministre des Transports a salué un accord qu'il juge équilibré pour tous. "
+            "Les premiers cargos ont accosté dans la soirée sous une pluie battante.")
+    records = [{"id": "p1", "source": "Ouest Matin", "published": "2024-02-08", "language": "fr",
+                "title": "Le port rouvre", "text": text}]
+    with filrouge.open(tmp_path / "p.db") as fr:
+        fr.ingest_records(records)
+        told = [c.text for c in summarize(fr.sources(["p1"]), fr.settings.tell, sentences=4)]
+        assert len(told) == 4 and told[0].startswith("Le port de Brest"), told
+        assert [text.index(t) for t in told] == sorted(text.index(t) for t in told), told
+        assert len(summarize(fr.sources(["p1"]), fr.settings.tell, sentences=20)) == 6
+        (story,) = fr.stories()
+        assert len(fr.summary(story.events[0].id, sentences=3).as_dict()["sentences"]) == 3
 
 
 def test_tell_a_copied_sentence_cites_every_outlet(tmp_path):

@@ -593,9 +593,14 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
             if fits.any():   # fill the words left with what fits, before cutting one short
                 gain[~fits] = -np.inf
         i = int(np.argmax(gain))
-        left[i] = False
         if gain[i] <= 0 and picked:
-            break
+            # Nothing left that the sources share (one article, or outlets that agree on
+            # little): the rest comes from the articles' leads, in order.
+            i = _next_lead(found, left, closest, settings.redundancy,
+                           None if budget is None else length <= budget)
+            if i is None:
+                break
+        left[i] = False
         if picked and closest[i] >= settings.redundancy:
             continue
         picked.append(i)
@@ -612,6 +617,17 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
             break
     picked.sort(key=lambda i: (_when(found[i]), found[i].order, found[i].index))
     return [cite(found[i]) for i in picked]
+
+
+def _next_lead(found: Sequence[Unit], left: np.ndarray, closest: np.ndarray, redundancy: float,
+               fits: np.ndarray | None) -> int | None:
+    """The first sentence left, in article order (the earliest article's lead first), not
+    too close to one taken; one that fits the words left first."""
+    order = sorted((i for i in np.flatnonzero(left) if closest[i] < redundancy),
+                   key=lambda i: (found[i].order, found[i].index))
+    if fits is not None:
+        order = [i for i in order if fits[i]] or order
+    return order[0] if order else None
 
 
 def _when(u: Unit) -> float:
