@@ -53,6 +53,10 @@ def test_dates_not_temporal():
     assert tag_dates("", ref, "fr") == []
     # A day range needs "between … and" or "to": after "and" alone a number is a count.
     assert [m.text for m in tag_dates("On November 3 and 4 people were hurt.", ref, "en")] == ["November 3"]
+    # "may" the verb, "march" the noun, and "May" a surname are no months in English.
+    assert tag_dates("It may be too late to talk.", ref, "en") == []
+    assert [m.text for m in tag_dates("Thousands joined the march on Tuesday.", ref, "en")] == ["Tuesday"]
+    assert tag_dates("Prime Minister Theresa May met Mrs May's staff.", ref, "en") == []
 
 
 def test_dates_granularity_follows_reference():

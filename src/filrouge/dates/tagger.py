@@ -177,6 +177,12 @@ class Tagger:
                 prev = text[:m.start()].rstrip()
                 if prev and prev[-1] not in ".!?«\"\n:":
                     return False
+            if norm(word) in filters.get("month_if_capitalised", ()):
+                if not word[:1].isupper():
+                    return False   # "it may be", "the march on Tuesday"
+                prev = re.search(r"(\w+)\W*$", text[max(0, m.start() - 30):m.start()])
+                if prev and prev.group(1)[:1].isupper() and norm(prev.group(1)) not in filters.get("month_after", ()):
+                    return False   # "Theresa May", "Mrs May"
         if kind == "holiday":
             word = pm.texts.get("holiday", "")
             name = re.split(r"['’]", word)[-1]   # "l'Ascension": the feast's own word
@@ -289,7 +295,10 @@ class Tagger:
                     if tense == "future" and norm(m.group()) in self.g.not_future:
                         continue
                     out.append((m.start(), m.end(), tense))
-        return out
+        # A past form inside a future clue is part of it: the participle of "will be signed",
+        # "scheduled" (a future word, and an English -ed form).
+        futures = [(a, b) for a, b, t in out if t == "future"]
+        return [c for c in out if not (c[2].startswith("past") and any(a <= c[0] and c[1] <= b for a, b in futures))]
 
     @staticmethod
     def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int]) -> str | None:
