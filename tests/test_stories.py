@@ -303,6 +303,17 @@ def test_a_guessed_year_dates_no_event_nor_timeline(tmp_path):
         assert [(e.date, e.granularity) for e in story.events] == [(None, None)]
         assert fr.timeline(story.id) == []
 
+def test_a_day_still_to_come_is_no_day_of_an_undated_happening(tmp_path):
+    # In an undated article, a day told as still to come is no day of the happening.
+    with filrouge.open(tmp_path / "f.db") as fr:
+        fr.ingest_records([{"id": "o1", "title": "Oscars host named", "language": "en",
+                            "text": "The academy named its host on Friday, December 12, 2008, after weeks of talks. "
+                                    "The awards will be handed out on Sunday, February 22, 2009, in Hollywood."}])
+        a = fr.article("o1")
+        assert happening_dates(a) == ("2008-12-12",), [(m.text, m.value, m.tense) for m in a.dates]
+        (story,) = fr.stories()
+        assert story.events[0].date == "2008-12-12"
+
 
 def test_stories_recluster_gives_the_partition_of_an_ingest_in_stream_order(sample_db, tmp_path):
     # The sample's articles as JSONL records, in reverse order, ingested in stream order.

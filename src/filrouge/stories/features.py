@@ -203,10 +203,13 @@ def years_of(article: Article) -> frozenset[str]:
 def happening_dates(article: Article, before: int = 10, after: int = 1) -> tuple[str, ...]:
     """Resolved dates the text names within ``before`` days before to ``after`` days after
     its publication (the happening it reports), or every resolved day when it is undated
-    (but those whose year is a guess: :func:`filrouge.dates.year_known`)."""
+    (but those whose year is a guess: :func:`filrouge.dates.year_known`, and those told as
+    still to come: "the awards will be handed out on February 22, 2009")."""
     pub = published_day(article)
     out = []
     for d in year_known(article):
+        if pub is None and d.tense == "future":
+            continue
         m = _DAY.match(d.value)
         if m and m.group(1) != "XXXX":
             try:
