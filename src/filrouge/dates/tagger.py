@@ -37,6 +37,7 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
 _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
+_CLAUSE_PENALTY = 20  # characters added to a clue's distance past a comma
 # The words before a date named as the start of what still goes on ("depuis 1946", "since
 # 2019", "depuis le 15 février"), to search for just before the mention: such a start is
 # past ("depuis janvier" in November is this January, not the next).
@@ -301,7 +302,7 @@ class Tagger:
         return [c for c in out if not (c[2].startswith("past") and any(a <= c[0] and c[1] <= b for a, b in futures))]
 
     @staticmethod
-    def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int]) -> str | None:
+    def _tense_at(clues: list[tuple[int, int, str]], offset: int, span: tuple[int, int], sentence: str = "") -> str | None:
         """The tense of the nearest clue within reach of the mention (None: present or unknown).
         A weak future clue ("dès") counts only where no other clue is in reach:
         "avait commencé dès la mi-avril" is past."""
@@ -311,6 +312,10 @@ class Tagger:
             if start < s1 and end > s0:
                 continue  # inside the mention itself
             d = min(abs(start - s0), abs(end - s1))
+            # A clue past a comma on the far side of the mention is likely another clause's:
+            # "the strike, which started on Monday, will last until Thursday".
+            if end <= s0 and "," in sentence[end:s0] or start >= s1 and "," in sentence[s1:start]:
+                d += _CLAUSE_PENALTY
             rank = (tense == "future_weak", d)
             if d <= _TENSE_REACH and (best is None or rank < best[:2]):
                 best = (*rank, tense)
@@ -343,7 +348,7 @@ class Tagger:
             s0, s1 = sentences[si] if sentences else (0, len(text))
             if (s0, s1) not in clues:
                 clues[s0, s1] = self._clues(text[s0:s1])
-            ctx.tense = self._tense_at(clues[s0, s1], s0, (c.start, c.end))
+            ctx.tense = self._tense_at(clues[s0, s1], s0, (c.start, c.end), text[s0:s1])
             if named_as_start(text, c.start):
                 ctx.tense = "past"   # "depuis janvier", "since Monday": a start, so a past one
             handler: Callable[[_Match, _Context], Any] = getattr(self, "_r_" + c.rule.kind)
