@@ -57,6 +57,9 @@ def test_dates_not_temporal():
     assert tag_dates("It may be too late to talk.", ref, "en") == []
     assert [m.text for m in tag_dates("Thousands joined the march on Tuesday.", ref, "en")] == ["Tuesday"]
     assert tag_dates("Prime Minister Theresa May met Mrs May's staff.", ref, "en") == []
+    # A weekend after a preposition ("over the weekend") is the nearest one; alone it is any.
+    assert tag_dates("The weekend was calm in the city.", ref, "en") == []
+    assert tag_dates("Le week-end, les magasins ferment plus tôt.", ref, "fr") == []
 
 
 def test_dates_granularity_follows_reference():
