@@ -546,6 +546,14 @@ class Tagger:
             return "TIME", f"{value}TNI", "daypart", None, reference
         return "TIME", value, gran, None, reference
 
+    def _r_night_to(self, c: _Match, ctx: _Context) -> Result:
+        """"in der Nacht zum Sonntag": the night before that day, the day before's night."""
+        value, gran, reference = self._weekday(c.fields["weekday"], c.fields, ctx)
+        if gran == "day":
+            eve = dt.date.fromisoformat(value) - dt.timedelta(days=1)
+            return "TIME", f"{eve.isoformat()}TNI", "daypart", None, reference
+        return "TIME", value, gran, None, reference
+
     def _relative_day(self, base: Ref | None, offset: int, part: str | None) -> tuple[str, str, str, str | None]:
         if base is None:
             v, gran = "XXXX-XX-XX", "day"
