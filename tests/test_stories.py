@@ -303,7 +303,7 @@ def test_a_guessed_year_dates_no_event_nor_timeline(tmp_path):
         assert [(e.date, e.granularity) for e in story.events] == [(None, None)]
         assert fr.timeline(story.id) == []
 
-def test_a_day_still_to_come_is_no_day_of_an_undated_happening(tmp_path):
+def test_a_day_still_to_come_or_a_birth_date_is_no_day_of_an_undated_happening(tmp_path):
     # In an undated article, a day told as still to come is no day of the happening.
     with filrouge.open(tmp_path / "f.db") as fr:
         fr.ingest_records([{"id": "o1", "title": "Oscars host named", "language": "en",
@@ -313,6 +313,16 @@ def test_a_day_still_to_come_is_no_day_of_an_undated_happening(tmp_path):
         assert happening_dates(a) == ("2008-12-12",), [(m.text, m.value, m.tense) for m in a.dates]
         (story,) = fr.stories()
         assert story.events[0].date == "2008-12-12"
+    # Nor is a birth date, which does not date the article either.
+    with filrouge.open(tmp_path / "b.db") as fr:
+        fr.ingest_records([{"id": "o2", "title": "Pin-up model dies", "language": "en",
+                            "text": "Mae Collins was born on April 22, 1923, in Nashville, Tennessee. "
+                                    "The model, who posed for thousands of photographs, died on Thursday in a hospital."}])
+        a = fr.article("o2")
+        assert a.published is None, a.published
+        assert happening_dates(a) == (), [(m.text, m.value) for m in a.dates]
+        (story,) = fr.stories()
+        assert story.events[0].date is None
 
 
 def test_stories_recluster_gives_the_partition_of_an_ingest_in_stream_order(sample_db, tmp_path):

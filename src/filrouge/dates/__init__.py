@@ -14,10 +14,10 @@ from ..article import Article, DateMention, PublishedDate
 from ..sentences import split_sentences
 from .calendar import Ref
 from .grammar import available_languages
-from .tagger import SINCE, Tagger, named_as_start, tagger
+from .tagger import SINCE, Tagger, named_as_birth, named_as_start, tagger
 
 __all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
-           "named_as_start", "tag_dates", "tagger", "year_known"]
+           "named_as_birth", "named_as_start", "tag_dates", "tagger", "year_known"]
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
@@ -126,9 +126,11 @@ def date_article(text: str, published: PublishedDate | None, language: str | Non
     if published is not None:
         return published, tag_dates(text, published.value, language, sentences)
     mentions = tag_dates(text, None, language, sentences)
-    evidence = [m for m in mentions if not _since_year(text, m)]
+    # Neither a start named by "depuis 1946" nor a birth date says when the text was written.
+    evidence = [m for m in mentions if not _since_year(text, m) and not named_as_birth(text, m.start)]
     for piece in removed:
-        evidence += [m for m in tag_dates(piece, None, language) if m.reference is None and not _since_year(piece, m)]
+        evidence += [m for m in tag_dates(piece, None, language)
+                     if m.reference is None and not _since_year(piece, m) and not named_as_birth(piece, m.start)]
     lead = (sentences if sentences is not None else split_sentences(text))[:1]
     inferred = infer_published(evidence, lead_end=lead[0][1] if lead else 0)
     if inferred is None:

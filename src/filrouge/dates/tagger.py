@@ -49,6 +49,17 @@ def named_as_start(text: str, start: int, lo: int = 0) -> bool:
     no further back than ``lo``."""
     return SINCE.search(text, max(lo, start - 16), start) is not None
 
+# The words before a birth date ("was born on April 22, 1923", "née le 3 mai 1950", "geboren am",
+# "nació el"), in its sentence: a life's start, never when a report was written nor what it reports.
+BORN = re.compile(r"\b(?:born|née?s?|naissance|geboren|geb\.|nacid[oa]s?|naci[óo])\b"
+                  r"(?:(?!\b(?:and|et|und|y|but|mais|aber|pero)\b)[^.;!?]){0,60}$", re.IGNORECASE)
+
+
+def named_as_birth(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` is a birth date (:data:`BORN` before it)."""
+    return BORN.search(text, max(0, start - 80), start) is not None
+
+
 _MONTH_SEASON_SPAN = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 

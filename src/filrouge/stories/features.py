@@ -21,7 +21,7 @@ import numpy as np
 
 from ..article import Article
 from ..copies.signature import stopwords
-from ..dates import year_known
+from ..dates import named_as_birth, year_known
 from ..entities.names import unaccent
 
 DIM = 512
@@ -203,13 +203,14 @@ def years_of(article: Article) -> frozenset[str]:
 def happening_dates(article: Article, before: int = 10, after: int = 1) -> tuple[str, ...]:
     """Resolved dates the text names within ``before`` days before to ``after`` days after
     its publication (the happening it reports), or every resolved day when it is undated
-    (but those whose year is a guess: :func:`filrouge.dates.year_known`, and those told as
-    still to come: "the awards will be handed out on February 22, 2009")."""
+    (but those whose year is a guess: :func:`filrouge.dates.year_known`, those told as
+    still to come: "the awards will be handed out on February 22, 2009", and birth dates:
+    "Page was born on April 22, 1923")."""
     pub = published_day(article)
     out = []
     for d in year_known(article):
-        if pub is None and d.tense == "future":
-            continue
+        if pub is None and d.tense == "future" or named_as_birth(article.text, d.start):
+            continue   # a day still to come, a birth date: not the happening
         m = _DAY.match(d.value)
         if m and m.group(1) != "XXXX":
             try:
