@@ -60,6 +60,7 @@ def test_dates_not_temporal():
     # A weekend after a preposition ("over the weekend") is the nearest one; alone it is any.
     assert tag_dates("The weekend was calm in the city.", ref, "en") == []
     assert tag_dates("Le week-end, les magasins ferment plus tôt.", ref, "fr") == []
+    assert tag_dates("Ils ont participé au printemps de l'environnement.", ref, "fr") == []   # a name
     # Postponed on a day is no postponement to it.
     assert [m.value for m in tag_dates("Der Gipfel wurde am Montag verschoben.", "2023-11-17", "de")] == ["2023-11-13"]
 
