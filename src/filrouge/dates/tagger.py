@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..article import DateMention
@@ -58,6 +58,22 @@ BORN = re.compile(r"\b(?:born|nÃ©e?s?|naissance|geboren|geb\.|nacid[oa]s?|naci[Ã
 def named_as_birth(text: str, start: int) -> bool:
     """Whether the mention at ``start`` is a birth date (:data:`BORN` before it)."""
     return BORN.search(text, max(0, start - 80), start) is not None
+
+
+_CLOCK_VALUE = re.compile(r"^(?:\d{4}|XXXX)-(?:\d\d|XX)-(?:\d\d|XX)(T\d\d:\d\d)$")
+_DAY_VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d\d-\d\d$")
+
+
+def _clock_before_day(text: str, out: list[DateMention]) -> list[DateMention]:
+    """A clock time right before the day it is on ("around 3 a.m. Sunday", "at 10 p.m.
+    Tuesday, police said") is that day's, not the day named before it (or the reference)."""
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        clock = _CLOCK_VALUE.match(a.value) if a.type == "TIME" else None
+        if clock and b.type == "DATE" and _DAY_VALUE.match(b.value) and text[a.end:b.start].strip(" ,") == "" \
+                and b.start - a.end <= 3:
+            out[i] = replace(a, value=b.value + clock.group(1), reference=b.value)
+    return out
 
 
 _MONTH_SEASON_SPAN = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
@@ -380,7 +396,7 @@ class Tagger:
                 out.append(DateMention(text[start:end], start, end, typ, value, gran, mod, reference, tense))
                 if typ in ("DATE", "TIME") and re.match(r"\d{4}-\d\d-\d\d", value):
                     ctx.anchor = Ref.parse(value[:10])
-        return out
+        return _clock_before_day(text, out)
 
     # year and weekday choice --------------------------------------------------------------
     @staticmethod
