@@ -184,3 +184,15 @@ def test_quotes_a_name_cut_off_its_description_by_a_full_stop_is_the_speaker():
     # With more than a name and a title, the sentence is no such fragment.
     q = _quotes(text.replace("Magistrate Hélène Vasseur.", "Hélène Vasseur est arrivée au port hier soir."))
     assert q[0][1] != "Hélène Vasseur", q
+
+
+def test_quotes_an_indefinite_speaker_named_in_apposition_and_a_one_word_reply():
+    # "raconte une témoin, Marie Lopez": the indefinite description names her right after
+    # the comma; not a person further on ("says a source …, because Ross …").
+    q = _quotes("« C'était terrifiant, tout a tremblé », raconte une témoin, Marie Lopez.")
+    assert q[0][1] == "Marie Lopez", q
+    q = _quotes('"It was a terrible experience," says a source close to the talks, because Gary Ross is busy.', "en")
+    assert q[0][1] is None, q
+    # A one-word reply is no quotation, but its speaker goes on in the one right after.
+    q = _quotes("« Non », a répondu Emmanuel Macron. « Nous ne céderons pas sur la réforme. »")
+    assert q == [("Nous ne céderons pas sur la réforme.", "Emmanuel Macron", True)], q

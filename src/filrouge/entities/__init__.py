@@ -43,7 +43,9 @@ from .rules import MONTHS_DAYS, find_names
 #    Secretary Ken Salazar", "Defence Minister").
 # 10: a description a stray full stop cuts off the name after it ("…, déclare l'ancien
 #    diplomate russe. Ministre Andreï Kozyrev.") is that name's, not the last person named.
-EXTRACTION_VERSION = 10
+# 11: an indefinite speaker named in apposition ("raconte une témoin, Marie Lopez") is that
+#    name; a one-word reply's named speaker goes on in the quotation after it.
+EXTRACTION_VERSION = 11
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -276,11 +276,18 @@ def find_quotes(text: str, sentences: tuple[tuple[int, int], ...], paragraphs: t
         s, e = _strip(text, r.start, r.end)
         body = text[s:e]
         n_words = len(_WORD.findall(body))
-        if n_words < 2:
-            continue
         sent = f.sentence(r.open)
         ss = f.sentences[sent][0]
         se = max(f.sentences[f.sentence(max(r.open, r.close - 1))][1], r.close)
+        if n_words < 2:
+            # One word ("« Non », a répondu X. « Nous ne céderons pas. »") is no quotation to
+            # keep, but whoever a speech verb says spoke it goes on in the one right after.
+            if n_words:
+                speaker, cue = _speaker(f, r, ss, se, inside, previous)
+                # Named in its sentence: not a description's guess ("répond son entourage").
+                if speaker is not None and cue not in (None, "subject", "continued") and ss <= speaker.start < se:
+                    previous = Quote(body.strip(" ,;"), s, e, sent, True, speaker.text, speaker.local, cue)
+            continue
         before = text[ss:r.open]
         words_before = len(_WORD.findall(before))
         fragment = words_before >= 3 and not before.rstrip().endswith(":") and n_words < FULL_WORDS
@@ -317,13 +324,19 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
         # after a comma: "a déclaré le conseiller à la Sécurité nationale, Jake Sullivan".
         clause_end = r.close + vm.end() + _clause(tail[vm.end():])
         phrase = text[r.close + vm.end():clause_end]
+        after = f.speakers(clause_end, nxt, inside)
+        apposed = after[0] if after and after[0].type == "PER" and _adjacent(text, clause_end, after[0].start, 1) \
+            else None
         if _anonymous(phrase, f):
-            return None, vm.group()  # "a affirmé un diplomate européen": not named
+            # "a affirmé un diplomate européen": not named; but "raconte une témoin, Marie
+            # Lopez" names her in apposition (right after the comma: not "says a source,
+            # because Ross…").
+            if apposed is not None and _adjacent(text, clause_end, apposed.start, 0):
+                return apposed, vm.group()
+            return None, vm.group()
         named = _prefer_person(f.speakers(r.close + vm.end(), clause_end, inside))
         if named is None or named.type != "PER":
-            after = f.speakers(clause_end, nxt, inside)
-            if after and after[0].type == "PER" and _adjacent(text, clause_end, after[0].start, 1):
-                named = after[0]
+            named = apposed or named
         if named:
             return f.behind(named, text[r.close + vm.end():named.start], r.open), vm.group()
         # "…", said the minister / a indiqué le haut responsable russe.
