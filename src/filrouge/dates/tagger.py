@@ -764,6 +764,8 @@ class Tagger:
     def _r_holiday(self, c: _Match, ctx: _Context) -> Result:
         f = c.fields
         code: str = f["holiday"]
+        if len(code) == 10:   # a day named for what happened on it once ("le 11-Septembre")
+            return "DATE", code, "day", None, None
         year = f.get("year")
         if year is None:
             if ctx.ref is None:
