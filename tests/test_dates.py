@@ -61,6 +61,9 @@ def test_dates_not_temporal():
     assert tag_dates("The weekend was calm in the city.", ref, "en") == []
     assert tag_dates("Le week-end, les magasins ferment plus tôt.", ref, "fr") == []
     assert tag_dates("Ils ont participé au printemps de l'environnement.", ref, "fr") == []   # a name
+    # A day just past the reference in a past sentence is an update, but only within its year:
+    # "le 2 janvier" in a review of 31 December is that year's.
+    assert [m.value for m in tag_dates("Il est mort le 2 janvier.", "2023-12-31", "fr")] == ["2023-01-02"]
     # Postponed on a day is no postponement to it.
     assert [m.value for m in tag_dates("Der Gipfel wurde am Montag verschoben.", "2023-11-17", "de")] == ["2023-11-13"]
 

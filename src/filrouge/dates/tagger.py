@@ -38,6 +38,7 @@ _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
 _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
 _CLAUSE_PENALTY = 20  # characters added to a clue's distance past a comma
+_LATE_DAYS = 3  # a day this close past the reference in a past sentence is this year's (an update)
 # The words before a date named as the start of what still goes on ("depuis 1946", "since
 # 2019", "depuis le 15 février"), to search for just before the mention: such a start is
 # past ("depuis janvier" in November is this January, not the next).
@@ -416,6 +417,15 @@ class Tagger:
             key, rkey = (month, 0), (ref.month, 0)
         else:
             key, rkey = (month, day), (ref.month, ref.day)
+            # A day a few days on the wrong side of the reference for the tense is a late
+            # update or a report filed late ("- 4 mars : 19 morts" in a page of 3 March), not
+            # a year away.
+            # Within the reference's year only: "le 2 janvier" in a review of 31 December is
+            # that year's January.
+            if direction in ("past", "future") and valid_day(ref.year, month, day):
+                late = (dt.date(ref.year, month, day) - dt.date(ref.year, ref.month, ref.day)).days
+                if 0 < (late if direction == "past" else -late) <= _LATE_DAYS:
+                    return ref.year
         if direction == "past":
             return ref.year if key <= rkey else ref.year - 1
         if direction == "future":
