@@ -84,6 +84,9 @@ class Grammar:
     past_weak: list[re.Pattern[str]] = field(default_factory=list)
     future: list[re.Pattern[str]] = field(default_factory=list)
     future_weak: list[re.Pattern[str]] = field(default_factory=list)
+    # Future clues that count only before the mention ("would resume on Thursday", but not
+    # "told reporters on Monday he would travel").
+    future_before: list[re.Pattern[str]] = field(default_factory=list)
     not_future: frozenset[str] = frozenset()
 
     def present(self, text: str, start: int = 0, end: int | None = None) -> set[str]:
@@ -265,5 +268,6 @@ def grammar(language: str) -> Grammar:
         past_weak=clues("past_weak"),
         future=clues("future"),
         future_weak=clues("future_weak"),
+        future_before=clues("future_before"),
         not_future=frozenset(norm(x) for x in tense.get("not_future", [])),
     )

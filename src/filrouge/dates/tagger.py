@@ -38,6 +38,8 @@ _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
 _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
 _CLAUSE_PENALTY = 20  # characters added to a clue's distance past a comma
+# A conjunction between two clauses ("arrived on Monday and will leave on Thursday").
+_COORDINATION = re.compile(r"\b(?:and|but|et|mais|und|aber|y|pero)\b", re.IGNORECASE)
 _LATE_DAYS = 3  # a day this close past the reference in a past sentence is this year's (an update)
 # The words before a date named as the start of what still goes on ("depuis 1946", "since
 # 2019", "depuis le 15 février"), to search for just before the mention: such a start is
@@ -318,7 +320,8 @@ class Tagger:
         """The tense clues of a sentence: (start, end, tense)."""
         out = []
         for tense, patterns in (("past", self.g.past), ("future", self.g.future),
-                                ("past_weak", self.g.past_weak), ("future_weak", self.g.future_weak)):
+                                ("past_weak", self.g.past_weak), ("future_weak", self.g.future_weak),
+                                ("future_before", self.g.future_before)):
             for p in patterns:
                 for m in p.finditer(sentence):
                     if tense == "future" and norm(m.group()) in self.g.not_future:
@@ -326,7 +329,7 @@ class Tagger:
                     out.append((m.start(), m.end(), tense))
         # A past form inside a future clue is part of it: the participle of "will be signed",
         # "scheduled" (a future word, and an English -ed form).
-        futures = [(a, b) for a, b, t in out if t == "future"]
+        futures = [(a, b) for a, b, t in out if t in ("future", "future_before")]
         return [c for c in out if not (c[2].startswith("past") and any(a <= c[0] and c[1] <= b for a, b in futures))]
 
     @staticmethod
@@ -339,10 +342,18 @@ class Tagger:
         for start, end, tense in clues:
             if start < s1 and end > s0:
                 continue  # inside the mention itself
+            if tense == "future_before":
+                if start >= s1:
+                    continue   # after the mention: another clause's verb
+                tense = "future"
             d = min(abs(start - s0), abs(end - s1))
             # A clue past a comma on the far side of the mention is likely another clause's:
             # "the strike, which started on Monday, will last until Thursday".
-            if end <= s0 and "," in sentence[end:s0] or start >= s1 and "," in sentence[s1:start]:
+            between = sentence[end:s0] if end <= s0 else sentence[s1:start] if start >= s1 else ""
+            # And a clue after a conjunction that follows the mention ("arrived on Monday and
+            # will leave"); not one before it, whose auxiliary the second conjunct shares ("ont
+            # été tuées et 50 autres blessées jeudi").
+            if "," in between or start >= s1 and _COORDINATION.search(between):
                 d += _CLAUSE_PENALTY
             rank = (tense == "future_weak", d)
             if d <= _TENSE_REACH and (best is None or rank < best[:2]):
