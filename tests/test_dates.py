@@ -64,6 +64,10 @@ def test_dates_not_temporal():
     # A day just past the reference in a past sentence is an update, but only within its year:
     # "le 2 janvier" in a review of 31 December is that year's.
     assert [m.value for m in tag_dates("Il est mort le 2 janvier.", "2023-12-31", "fr")] == ["2023-01-02"]
+    # A noun or a name right before a weekday is no participle: "aura lieu lundi", "Morsi mercredi".
+    assert [m.value for m in tag_dates("Une marche aura lieu lundi à Paris.", "2023-11-17", "fr")] == ["2023-11-20"]
+    assert [m.tense for m in tag_dates("Depuis l'arrestation de Mohamed Morsi mercredi, la tension monte.",
+                                       "2023-11-17", "fr")] == [None]
     # Postponed on a day is no postponement to it.
     assert [m.value for m in tag_dates("Der Gipfel wurde am Montag verschoben.", "2023-11-17", "de")] == ["2023-11-13"]
 
