@@ -39,7 +39,8 @@ _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
 _CLAUSE_PENALTY = 20  # characters added to a clue's distance past a comma
 # A conjunction between two clauses ("arrived on Monday and will leave on Thursday").
-_COORDINATION = re.compile(r"\b(?:and|but|et|mais|und|aber|y|pero)\b", re.IGNORECASE)
+_CONJUNCTION = r"\b(?:and|but|et|mais|und|aber|y|pero)\b"
+_COORDINATION = re.compile(_CONJUNCTION, re.IGNORECASE)
 _LATE_DAYS = 3  # a day this close past the reference in a past sentence is this year's (an update)
 # The words before a date named as the start of what still goes on ("depuis 1946", "since
 # 2019", "depuis le 15 février"), to search for just before the mention: such a start is
@@ -55,7 +56,7 @@ def named_as_start(text: str, start: int, lo: int = 0) -> bool:
 # The words before a birth date ("was born on April 22, 1923", "née le 3 mai 1950", "geboren am",
 # "nació el"), in its sentence: a life's start, never when a report was written nor what it reports.
 BORN = re.compile(r"\b(?:born|née?s?|naissance|geboren|geb\.|nacid[oa]s?|naci[óo])\b"
-                  r"(?:(?!\b(?:and|et|und|y|but|mais|aber|pero)\b)[^.;!?]){0,60}$", re.IGNORECASE)
+                  rf"(?:(?!{_CONJUNCTION})[^.;!?]){{0,60}}$", re.IGNORECASE)
 
 
 def named_as_birth(text: str, start: int) -> bool:
@@ -434,7 +435,7 @@ class Tagger:
             # Within the reference's year only: "le 2 janvier" in a review of 31 December is
             # that year's January.
             if direction in ("past", "future") and valid_day(ref.year, month, day):
-                late = (dt.date(ref.year, month, day) - dt.date(ref.year, ref.month, ref.day)).days
+                late = (dt.date(ref.year, month, day) - ref.date).days
                 if 0 < (late if direction == "past" else -late) <= _LATE_DAYS:
                     return ref.year
         if direction == "past":

@@ -324,19 +324,14 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
         # after a comma: "a déclaré le conseiller à la Sécurité nationale, Jake Sullivan".
         clause_end = r.close + vm.end() + _clause(tail[vm.end():])
         phrase = text[r.close + vm.end():clause_end]
-        after = f.speakers(clause_end, nxt, inside)
-        apposed = after[0] if after and after[0].type == "PER" and _adjacent(text, clause_end, after[0].start, 1) \
-            else None
         if _anonymous(phrase, f):
             # "a affirmé un diplomate européen": not named; but "raconte une témoin, Marie
             # Lopez" names her in apposition (right after the comma: not "says a source,
             # because Ross…").
-            if apposed is not None and _adjacent(text, clause_end, apposed.start, 0):
-                return apposed, vm.group()
-            return None, vm.group()
+            return _apposed(f, clause_end, nxt, inside, 0), vm.group()
         named = _prefer_person(f.speakers(r.close + vm.end(), clause_end, inside))
         if named is None or named.type != "PER":
-            named = apposed or named
+            named = _apposed(f, clause_end, nxt, inside, 1) or named
         if named:
             return f.behind(named, text[r.close + vm.end():named.start], r.open), vm.group()
         # "…", said the minister / a indiqué le haut responsable russe.
@@ -391,6 +386,15 @@ _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
 _INDEFINITE = frozenset(["un", "une", "des", "plusieurs", "a", "an", "some", "several"])
 _OF = frozenset(["of", "for", "from", "with", "at", "by", "in"])
+
+
+def _apposed(f: _Finder, clause_end: int, nxt: int, inside: list[tuple[int, int]], most: int) -> Mention | None:
+    """The person named in apposition after a speech verb's clause, with at most ``most``
+    words between: "a déclaré le conseiller à la Sécurité nationale, Jake Sullivan"."""
+    after = f.speakers(clause_end, nxt, inside)
+    if after and after[0].type == "PER" and _adjacent(f.text, clause_end, after[0].start, most):
+        return after[0]
+    return None
 
 
 @cache

@@ -276,8 +276,8 @@ def find_names(text: str, model_spans: list[Span], language: str | None,
             continue   # only initials ("F. B. I.", "N. Y.", "M. B. A."): an abbreviation, nobody's name
         if entry is None and source == 0 and (
                 name in lang.common_capitalised
-                or (span.type != "PER" and _after_portfolio(text, span.start, lang.portfolio_heads))
-                or (span.type != "PER" and " " not in name and _before_office(text, span.end, lang.office_tails))):
+                or (span.type != "PER" and (_after_portfolio(text, span.start, lang.portfolio_heads)
+                                            or " " not in name and _before_office(text, span.end, lang.office_tails)))):
             continue
         span = _weather(text, _street(text, span, lang), lang)
         if entry is not None and entry.type != span.type:
