@@ -168,6 +168,33 @@ def test_entities_merge_across_articles_and_languages(fr):
     assert _entity_of(fr, "Pyongyang").articles == ("a1", "a2", "a3")
 
 
+def test_entities_german_and_spanish_get_the_names_the_store_already_knows(fr):
+    # No recogniser reads German or Spanish. Their articles get the names the store already
+    # knows from French and English ones, under those entities, in the stored record too;
+    # German capitalises every noun, and a noun is no name unless the store has it as one.
+    _ingest(
+        fr,
+        ("f1", "Lagarde à Francfort", ("Christine Lagarde a présidé jeudi à Francfort la réunion de la Banque "
+                                      "centrale européenne. Lagarde a parlé de la Bundesbank et de Sommières.")),
+        ("f2", "Pluies", "La préfète Claire Montserrat a ouvert des gymnases à Lunel. Montserrat a salué les pompiers."),
+    )
+    fr.ingest_records([
+        {"id": "d3", "language": "de", "published": "2023-09-14", "title": "Lagarde in Frankfurt",
+         "text": "Die Präsidentin Christine Lagarde sprach am Donnerstag in Frankfurt über die Zinsen. Lagarde "
+                 "lobte die Bundesbank, die Regierung und die Sommer in Lunel."},
+        {"id": "s4", "language": "es", "published": "2023-09-14", "title": "Lagarde en Fráncfort",
+         "text": "La presidenta Christine Lagarde habló el jueves de los tipos. Claire Montserrat estuvo en Lunel."},
+    ])
+    named = {a: {(m["text"], m["entity_id"]) for m in fr.show(a)["entities"]} for a in ("d3", "s4")}
+    lagarde = fr.find_entity("Christine Lagarde")
+    assert {("Christine Lagarde", lagarde), ("Lagarde", lagarde), ("Lunel", fr.find_entity("Lunel")),
+            ("Bundesbank", fr.find_entity("Bundesbank"))} <= named["d3"], named["d3"]
+    assert not {t for t, _ in named["d3"]} & {"Präsidentin", "Donnerstag", "Zinsen", "Regierung", "Sommer", "Die"}
+    assert {("Christine Lagarde", lagarde), ("Claire Montserrat", fr.find_entity("Claire Montserrat")),
+            ("Lunel", fr.find_entity("Lunel"))} <= named["s4"], named["s4"]
+    assert set(_entity_of(fr, "Christine Lagarde").articles) == {"f1", "d3", "s4"}
+
+
 def test_entities_a_surname_seen_first_alone_joins_the_full_name_later(fr):
     _ingest(fr, ("b1", "Moscou", "Poutine a parlé mardi à la télévision russe depuis Moscou. Poutine a insisté."))
     alone = fr.find_entity("Poutine")

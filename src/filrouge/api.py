@@ -448,7 +448,7 @@ class Filrouge:
                 articles = extract_entities([redate(self.store.get(i)) for i in ids[k:k + batch]])
                 self.store.update_derived(articles)
                 for a in articles:
-                    self.entity_index.add(a)
+                    self._file_entities(a)
                 done = min(total, k + batch)
                 if on_progress:
                     on_progress(done, total)
@@ -617,6 +617,17 @@ class Filrouge:
                 yield from drain()
         yield from drain()
 
+    def _file_entities(self, article: Article) -> None:
+        """File a stored article's entities. An article in a language no recogniser reads
+        first gets the names the store already knows (``EntityIndex.known_names``), in its
+        stored record too, so that ``show`` and the entity pages list them."""
+        extra = self.entity_index.known_names(article)
+        if extra:
+            stored = self.store.get(article.id)   # the version it was stored as
+            article = stored.evolve(mentions=stored.mentions + extra)
+            self.store.update_derived([article])
+        self.entity_index.add(article)
+
     def _flush(self, batch: list[Article], report: IngestReport) -> None:
         if not batch:
             return
@@ -626,7 +637,7 @@ class Filrouge:
                 changed = [a for a, st in zip(batch, statuses) if st != "unchanged"]
                 self._index_copies(changed)
                 for a in changed:
-                    self.entity_index.add(a)
+                    self._file_entities(a)
                 self.story_index.add(changed)
         except BaseException:
             self.story_index.reset()  # its memory may be ahead of what was rolled back

@@ -45,7 +45,9 @@ from .rules import MONTHS_DAYS, find_names
 #    diplomate russe. Ministre Andreï Kozyrev.") is that name's, not the last person named.
 # 11: an indefinite speaker named in apposition ("raconte une témoin, Marie Lopez") is that
 #    name; a one-word reply's named speaker goes on in the quotation after it.
-EXTRACTION_VERSION = 11
+# 12: an article in a language no recogniser reads (German, Spanish) gets the names the store
+#    already knows from other articles (EntityIndex.known_names).
+EXTRACTION_VERSION = 12
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

@@ -20,12 +20,14 @@ is merged into the person, if that surname belongs to no one else, and its id re
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
 from ..article import Article, Entity, Mention
+from ..copies.signature import stopwords
 from ..store import Store
 from .local import name_key, name_words
 from .names import (
@@ -36,6 +38,7 @@ from .names import (
     deletions,
     fold,
     key,
+    models,
     near_probes,
     same_initials,
     same_numbers,
@@ -43,6 +46,13 @@ from .names import (
 )
 
 Key = tuple[str, str, str]
+# Runs of capitalised words (with the particles names carry inside: "Banco de España", "Saïf
+# al-Islam"), where a language without a recogniser looks for the names already known.
+_CAPITALISED = re.compile(
+    r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ \t\xa0]+(?:(?:de|del|la|las|los|von|van|der|den|al|el|di|da|du|des|y)"
+    r"[ \t\xa0]+)?[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,4}")
+# A known name found alone this short is too often a common word of the other language.
+KNOWN_MIN = 4
 # Entities an article must name besides a lone name for its context to decide which
 # person that name is (``EntityIndex._lone``).
 MIN_CONTEXT = 3
@@ -108,6 +118,56 @@ class EntityIndex:
                  for q in article.quotes],
             )
         return mapping
+
+    def known_names(self, article: Article) -> tuple[Mention, ...]:
+        """The mentions to add to an article in a language no recogniser reads (German,
+        Spanish; none for the others): the names in its title and text that the store
+        already knows from other articles ("Christine Lagarde", "Sommières", "Météo-France").
+        Each run of capitalised words is matched longest first, under the type the name is
+        known by; a word alone needs :data:`KNOWN_MIN` letters and must be no function
+        word. German capitalises every noun, so a run is only a name where the store has
+        it. What the rules already found stays; each name is one new local entity."""
+        if article.language in models():
+            return ()
+        taken = {(m.field, i) for m in article.mentions for i in range(m.start, m.end)}
+        candidates: list[tuple[str, int, int, str]] = []
+        for field, text in (("title", article.title or ""), ("text", article.text)):
+            for m in _CAPITALISED.finditer(text):
+                words = [(m.start() + w.start(), m.start() + w.start() + len(w.group().rstrip(".'’-")))
+                         for w in re.finditer(r"\S+", m.group())]
+                for i in range(len(words)):
+                    for j in range(len(words), i, -1):
+                        a, b = words[i][0], words[j - 1][1]
+                        candidates.append((field, a, b, text[a:b]))
+        probes = {(key(n), t, "name") for _, _, _, n in candidates for t in ("PER", "LOC", "ORG", "MISC")}
+        probes |= {(key(n), "PER", "part") for _, _, _, n in candidates if " " not in n}
+        found = self.store.entity_find(probes)
+        # A name key counts under the type its entity has now: an organisation once typed a
+        # person ("Education Nationale") keeps that person's keys, and "Nationale" alone is
+        # no one.
+        typed = self.store.entity_types({e for es in found.values() for e in es})
+        known = {p for p, es in found.items() if any(typed.get(e) == p[1] for e in es)}
+        common = stopwords()
+        out: list[Mention] = []
+        first_free = max((m.local for m in article.mentions), default=-1) + 1
+        locals_: dict[str, int] = {}
+        starts = [s for s, _ in article.sentences]
+        for field, a, b, name in sorted(candidates, key=lambda c: (c[0], c[1], -(c[2] - c[1]))):
+            k = key(name)
+            if any((field, i) in taken for i in range(a, b)):
+                continue
+            if " " not in k and (sum(c.isalpha() for c in name) < KNOWN_MIN or fold(name) in common):
+                continue
+            types = [t for t in ("PER", "LOC", "ORG", "MISC") if (k, t, "name") in known]
+            if not types and (k, "PER", "part") in known:
+                types = ["PER"]
+            if not types:
+                continue
+            sentence = bisect.bisect_right(starts, a) - 1 if field == "text" else -1
+            local = locals_.setdefault(k, first_free + len(locals_))
+            out.append(Mention(text=name, start=a, end=b, type=types[0], sentence=sentence, local=local, field=field))
+            taken.update((field, i) for i in range(a, b))
+        return tuple(out)
 
     # ------------------------------------------------------------------ resolution
     def _resolve(self, etype: str, names: list[str], context: AbstractSet[str]) -> str:
