@@ -218,6 +218,91 @@ def test_stories_french_and_english_reports_of_one_event_are_one_event(sample_db
         assert event_of[en] == event_of["003_fr_vostotchny_accord_rail"]
 
 
+def test_stories_german_and_spanish_reports_ingested_later_join_the_event_in_its_main_language(
+        sample_db, tmp_path):
+    # The sample's storm Ysée is told in French and English. A German and a Spanish report
+    # of it (written here) come in a later ingest, after a restart: the event's articles are
+    # no longer in memory, and consolidation reads them back, so the two reports join that
+    # event (scored online against its centroid alone, with no entity model for German or
+    # Spanish, they opened one of their own). The event's title stays a headline in the
+    # language most of its articles are in: a Spanish report near the centroid does not
+    # retitle a French event.
+    db = tmp_path / "four.db"
+    db.write_bytes(sample_db.read_bytes())
+    records = [
+        {"id": "de_ysee", "language": "de", "published": "2024-10-17",
+         "title": "Sturm Ysée: Tausende Menschen im Süden Frankreichs evakuiert",
+         "text": "Nach heftigen Regenfällen durch den Sturm Ysée haben die Behörden in den Departements Gard und "
+                 "Hérault mehr als 3000 Menschen in Sicherheit gebracht. Der Fluss Vidourle trat in Sommières "
+                 "über die Ufer, Feuerwehrleute holten Bewohner mit Hubschraubern von den Dächern. Météo-France "
+                 "hatte für beide Departements die höchste Warnstufe Rot ausgerufen."},
+        {"id": "es_ysee", "language": "es", "published": "2024-10-17",
+         "title": "La tormenta Ysée obliga a evacuar a miles de personas en el sur de Francia",
+         "text": "Las autoridades francesas evacuaron a más de 3.000 personas en los departamentos de Gard y "
+                 "Hérault tras las lluvias torrenciales de la tormenta Ysée. El río Vidourle se desbordó en "
+                 "Sommières y los bomberos rescataron en helicóptero a vecinos atrapados en los tejados. "
+                 "Météo-France había declarado la alerta roja en ambos departamentos."},
+    ]
+    with filrouge.open(db) as fr:
+        fr.ingest_records(records)
+        event_of, _ = _partition(fr)
+        events = {e.id: e for s in fr.stories() for e in s.events}
+        french = {a.id: a.title for a in fr.articles() if a.language == "fr"}
+    storm = event_of["007_fr_gard_herault_vigilance_rouge"]
+    assert event_of["de_ysee"] == event_of["es_ysee"] == storm
+    assert {"de", "en", "es", "fr"} <= set(events[storm].languages)
+    assert events[storm].title in {french[a] for a in events[storm].articles if a in french}, events[storm].title
+
+
+def test_stories_an_event_s_title_is_a_headline_in_its_main_language(tmp_path):
+    # Two French reports of a dockers' strike from two angles, and a Spanish one that tells
+    # both, so it is the nearest to the event's centre: the event is titled in French.
+    records = [
+        {"id": "f1", "language": "fr", "published": "2024-05-02",
+         "title": "Les viticulteurs inquiets après l'arrêt des navires à Sète",
+         "text": "Aucun navire n'a pu être chargé jeudi à Sète, et les exportateurs de vin de l'Hérault craignent de "
+                 "perdre leurs commandes. Trois cargos attendent au large, a indiqué la capitainerie."},
+        {"id": "f2", "language": "fr", "published": "2024-05-02",
+         "title": "Le syndicat des dockers exige le retrait de la réforme des horaires",
+         "text": "Le syndicat CGT des dockers de Sète réclame le retrait de la réforme des horaires de travail et "
+                 "appelle à poursuivre le mouvement vendredi."},
+        {"id": "s1", "language": "es", "published": "2024-05-02",
+         "title": "Sète: huelga de los estibadores contra la reforma de los horarios, el puerto paralizado",
+         "text": "Los estibadores del puerto de Sète han dejado de trabajar el jueves y ningún barco pudo ser "
+                 "descargado. El sindicato exige la retirada de la reforma de los horarios de trabajo, que bloquea "
+                 "el puerto desde el jueves por la mañana."},
+    ]
+    with filrouge.open(tmp_path / "sete.db") as fr:
+        fr.ingest_records(records)
+        events = [e for s in fr.stories() for e in s.events]
+        vectors = {f.id: f.vector for f in fr.story_index.features([fr.article(r["id"]) for r in records])}
+    assert len(events) == 1 and set(events[0].articles) == {"f1", "f2", "s1"}, events
+    centre = sum(vectors.values())
+    assert max(vectors, key=lambda a: float(vectors[a] @ centre)) == "s1"   # the Spanish one is nearest
+    assert events[0].title in {r["title"] for r in records if r["language"] == "fr"}, events[0].title
+
+
+def test_stories_after_a_restart_consolidation_reads_back_the_events_it_compares(sample_db, tmp_path):
+    # After a restart the events in memory hold no articles until they are read back. An
+    # article that opens a new event in the storm's story (four weeks on: too late for the
+    # storm's event) is consolidated with that story's events, as it would be without the
+    # restart: the storm's articles are read back, not only the new event's.
+    db = tmp_path / "later.db"
+    db.write_bytes(sample_db.read_bytes())
+    with filrouge.open(db) as fr:
+        fr.ingest_records([{
+            "id": "a9", "language": "fr", "published": "2024-11-12",
+            "title": "Après la tempête Ysée, l'autoroute A9 rouvre entre Nîmes et Montpellier",
+            "text": "L'autoroute A9 a rouvert mardi matin entre Nîmes et Montpellier, quatre semaines après les "
+                    "inondations provoquées par la tempête Ysée dans le Gard et l'Hérault. Les équipes de Vinci ont "
+                    "réparé la chaussée emportée près de Lunel, a indiqué la préfecture de l'Hérault."}])
+        event_of, story_of = _partition(fr)
+        c = fr.story_index.clusterer
+        storm = event_of["007_fr_gard_herault_vigilance_rouge"]
+        assert story_of["a9"] == story_of["007_fr_gard_herault_vigilance_rouge"] and event_of["a9"] != storm
+        assert c._complete(storm) and c._complete(event_of["a9"])
+
+
 def test_stories_sample_copies_share_an_event(sample_db):
     with filrouge.open(sample_db) as fr:
         event_of, _ = _partition(fr)

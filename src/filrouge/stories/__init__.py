@@ -167,16 +167,40 @@ class StoryIndex:
         if c is None or not c.pending:
             return 0
         with self._writing():
-            for eid in sorted(c.pending):
-                if eid in c.events and not c._complete(eid):
-                    # Loaded from the store (a restart, or back for a late copy): its articles.
-                    ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
-                    known = {f.id for f in c.members.get(eid, [])}
-                    c.members[eid] = self.features([self.store.get(a) for a in ids])
-                    c.recall(f for f in c.members[eid] if f.id not in known)
+            for eid in self._neighbourhood(c):
+                # Loaded from the store (a restart, or back for a late copy): its articles.
+                ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
+                known = {f.id for f in c.members.get(eid, [])}
+                c.members[eid] = self.features([self.store.get(a) for a in ids])
+                c.recall(f for f in c.members[eid] if f.id not in known)
             self._refresh_entities()
             moved = c.consolidate()
         return len(moved)
+
+    @staticmethod
+    def _neighbourhood(c: Clusterer) -> list[str]:
+        """The events in memory without their articles (loaded from the store after a
+        restart) that consolidation reads with the pending ones (``Clusterer._region``):
+        the pending ones, their nearest events and their stories' events, up to
+        ``consolidate_max`` articles. Without their articles, an article that came today
+        could never be put with the event of yesterday's ingest it belongs to (a Spanish
+        report of it, scored online against the centroid alone)."""
+        if all(c._complete(e) for e in c.events):
+            return []
+        out: list[str] = []
+        size = 0
+        for e in sorted((e for e in c.pending if e in c.events), key=lambda e: c.events[e].seq):
+            parent = c.events[e].parent
+            near = [e, *c.event_index.nearest(c.events[e].unit(), c.s.candidates),
+                    *sorted(c.children.get(parent, ()) if parent else ())]
+            for other in near:
+                if other in out or other not in c.events or c._complete(other):
+                    continue
+                if out and size + c.events[other].n > c.s.consolidate_max:
+                    return out
+                out.append(other)
+                size += c.events[other].n
+        return out
 
     def _refresh_entities(self) -> None:
         """Give the articles in memory the entities they have now. An article's entities
@@ -307,9 +331,15 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         if not arts:
             continue
         unit = e.unit()
-        # The headline nearest the centroid, but never a title the page prints on
-        # articles that are not copies ("Boutique le Point"): then a label of its key names.
-        near = sorted(arts, key=lambda m: -(float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0))
+        # The headline nearest the centroid, in the language most of its articles are in
+        # (its first article's on a tie: a French event with one Spanish report keeps a
+        # French title), but never a title the page prints on articles that are not copies
+        # ("Boutique le Point"): then a label of its key names.
+        langs = [info[a][0] for a, _, _ in arts if info.get(a) and info[a][0]]
+        spoken = Counter(langs)
+        main = min(spoken, key=lambda lang: (-spoken[lang], langs.index(lang))) if spoken else None
+        near = sorted(arts, key=lambda m: (info.get(m[0], ("",))[0] != main,
+                                           -(float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0)))
         title = next((t for a, _, _ in near if (t := info.get(a, ("", "", ""))[2]) and t not in page_titles), None)
         if title is not None:
             headlines[e.id] = title
