@@ -254,6 +254,37 @@ def test_stories_german_and_spanish_reports_ingested_later_join_the_event_in_its
     assert events[storm].title in {french[a] for a in events[storm].articles if a in french}, events[storm].title
 
 
+def test_stories_a_late_article_joins_the_event_of_its_days(sample_db, tmp_path):
+    # Articles of June ingested after the sample, whose latest news is of October: the ECB's
+    # June event has left memory (30-day window), and each opens an event. When the ingest
+    # ends, the stored events of their days come back and consolidation puts them with the
+    # ECB's, in French or German; an article of those days about something else stays apart.
+    db = tmp_path / "late.db"
+    db.write_bytes(sample_db.read_bytes())
+    records = [
+        {"id": "fr_late", "language": "fr", "published": "2024-06-07",
+         "title": "Baisse des taux : la BCE de Christine Lagarde ne promet rien pour juillet",
+         "text": "Au lendemain de la première baisse de ses taux depuis 2019, la Banque centrale européenne refuse "
+                 "de s'engager sur la suite. Christine Lagarde a répété à Francfort que chaque décision serait prise "
+                 "réunion après réunion, avec un taux de dépôt désormais à 3,75 %."},
+        {"id": "de_late", "language": "de", "published": "2024-06-06",
+         "title": "EZB senkt erstmals seit 2019 die Leitzinsen",
+         "text": "Die Europäische Zentralbank hat am Donnerstag in Frankfurt ihre Leitzinsen um einen "
+                 "Viertelprozentpunkt gesenkt, zum ersten Mal seit fast fünf Jahren. Der Einlagensatz sinkt von "
+                 "4 auf 3,75 Prozent. EZB-Präsidentin Christine Lagarde legte sich nicht auf weitere Schritte fest."},
+        {"id": "other", "language": "fr", "published": "2024-06-07",
+         "title": "Le festival de jazz de Vienne dévoile sa programmation",
+         "text": "Le festival Jazz à Vienne a présenté vendredi les quarante concerts de son édition estivale au "
+                 "théâtre antique. La billetterie ouvre lundi, a indiqué son directeur."},
+    ]
+    with filrouge.open(db) as fr:
+        fr.ingest_records(records)
+        event_of, _ = _partition(fr)
+    ecb = event_of["011_fr_bce_baisse_taux_juin"]
+    assert event_of["fr_late"] == event_of["de_late"] == ecb
+    assert event_of["other"] != ecb
+
+
 def test_stories_an_event_s_title_is_a_headline_in_its_main_language(tmp_path):
     # Two French reports of a dockers' strike from two angles, and a Spanish one that tells
     # both, so it is the nearest to the event's centre: the event is titled in French.

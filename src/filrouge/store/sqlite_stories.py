@@ -140,6 +140,12 @@ class SQLiteStories(SQLiteEntities):
             rows = self.db.execute(sql, args + ([limit] if limit else []))
         return [_cluster(r) for r in rows]
 
+    def story_events_around(self, day: int, apart: int) -> list[tuple[str, bytes]]:
+        """(id, vector) of the stored events whose publication days come within ``apart``
+        days of ``day``."""
+        return self.db.execute("SELECT id, vector FROM clusters WHERE kind = 'event' AND last >= ? AND first <= ?",
+                               (day - apart, day + apart)).fetchall()
+
     def story_events_of(self, story_ids: Iterable[str]) -> list[Cluster]:
         """The events of these stories."""
         return [_cluster(r) for r in self._select_in(

@@ -167,6 +167,7 @@ class StoryIndex:
         if c is None or not c.pending:
             return 0
         with self._writing():
+            self._revive_events_around(c)
             for eid in self._neighbourhood(c):
                 # Loaded from the store (a restart, or back for a late copy): its articles.
                 ids = [a for a, _, _ in self.store.story_members([eid]).get(eid, [])]
@@ -231,6 +232,28 @@ class StoryIndex:
         event = self._wake(c.resolve(eid))
         if event is not None:
             c.copy_event[grp] = event.id
+
+    def _revive_events_around(self, c: Clusterer) -> None:
+        """The events of late articles' days back in memory, for consolidation: a late
+        article (older than the window: a folder of June articles ingested after October's)
+        found no event of its days in memory and opened its own. Of the stored events
+        published within the event ``max_apart`` of a pending event that is late, the
+        nearest few by embedding come back, and consolidation compares the two."""
+        if c.latest is None:
+            return
+        late = [c.events[e] for e in sorted(c.pending) if e in c.events]
+        late = [e for e in late if e.last is not None and e.last < c.latest - c.s.window_days]
+        for ev in late:
+            assert ev.first is not None and ev.last is not None
+            unit = ev.unit()
+            near = []
+            apart = int(c.s.event.max_apart)
+            for eid, blob in self.store.story_events_around((ev.first + ev.last) // 2, (ev.last - ev.first) // 2 + apart):
+                if eid not in c.events:
+                    v = np.frombuffer(blob, dtype="<f4")
+                    near.append((float(v @ unit) / (float(np.linalg.norm(v)) or 1.0), eid))
+            for _, eid in sorted(near, reverse=True)[:c.s.candidates]:
+                self._wake(eid)
 
     def _wake(self, eid: str) -> Cluster | None:
         """An event in memory, with its story: loaded from the store when it had left."""
