@@ -165,8 +165,44 @@ def test_tell_a_live_blog_clock_time_is_not_told(tmp_path):
         assert found[3] == "The first planes have taken off from their base towards the coast.", found
         sentences = [s.as_dict() for e in timeline(fr.sources(["l1", "l2"]), fr.settings.tell, dates=1, sentences=3)
                      for s in e.sentences]
-        assert sentences and not any(s["text"][0].isdigit() and "h" in s["text"][:6] for s in sentences), sentences
+        clock = re.compile(r"\d{1,2}(?::\d{2}| ?h ?\d{2})")   # "22h50", "21 h 05", "9:40" ("15 hommes" is none)
+        assert sentences and not any(clock.match(s["text"]) for s in sentences), sentences
         _assert_cited(fr, sentences, "live blog")
+
+
+def test_tell_a_story_is_told_in_its_main_language(sample_store, tmp_path):
+    # The sample's storm, told in French (and once in English), gets a German and a Spanish
+    # report of 17 October (written here). The summary stays French; the timeline tells 17
+    # October in French (the German report's lead had been its second sentence) and 18
+    # October still with the English report, which tells it best.
+    db = tmp_path / "storm.db"
+    shutil.copy(sample_store, db)
+    records = [
+        {"id": "de_ysee", "language": "de", "published": "2024-10-17",
+         "title": "Sturm Ysée: Tausende Menschen im Süden Frankreichs evakuiert",
+         "text": "Nach heftigen Regenfällen durch den Sturm Ysée haben die Behörden in den Departements Gard und "
+                 "Hérault mehr als 3000 Menschen in Sicherheit gebracht. Der Fluss Vidourle trat in Sommières "
+                 "über die Ufer, Feuerwehrleute holten Bewohner mit Hubschraubern von den Dächern."},
+        {"id": "es_ysee", "language": "es", "published": "2024-10-17",
+         "title": "La tormenta Ysée obliga a evacuar a miles de personas en el sur de Francia",
+         "text": "Las autoridades francesas evacuaron a más de 3.000 personas en los departamentos de Gard y "
+                 "Hérault tras las lluvias torrenciales de la tormenta Ysée. El río Vidourle se desbordó en "
+                 "Sommières y los bomberos rescataron en helicóptero a vecinos atrapados en los tejados."},
+    ]
+    with filrouge.open(db) as fr:
+        fr.ingest_records(records)
+        language = {a.id: a.language for a in fr.articles()}
+        story = next(s for s in fr.stories() if "007_fr_gard_herault_vigilance_rouge" in s.articles)
+        assert {"de_ysee", "es_ysee"} <= set(story.articles)
+        told = {e.date: e.sentences for e in fr.timeline(story.id)}
+        summary = fr.summary(story.id).sentences
+
+    def languages(c) -> set[str | None]:
+        return {language[a] for a in c.sources}
+
+    assert all(languages(c) & {"fr"} for c in summary), [c.text for c in summary]
+    assert all("fr" in languages(c) for c in told["2024-10-17"]), [c.text for c in told["2024-10-17"]]
+    assert any(languages(c) == {"en"} for c in told["2024-10-18"]), [c.text for c in told["2024-10-18"]]
 
 
 def test_tell_a_summary_of_one_article_has_the_sentences_asked(tmp_path):
@@ -517,5 +553,8 @@ def test_tell_settings_are_checked(tmp_path):
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[tell]\nredundancy = 0\n", encoding="utf-8")
     with pytest.raises(FilrougeError, match="tell.redundancy"):
+        filrouge.Settings.load(cfg)
+    cfg.write_text("[tell]\nforeign = 0\n", encoding="utf-8")
+    with pytest.raises(FilrougeError, match="tell.foreign"):
         filrouge.Settings.load(cfg)
     assert Path(cfg).exists()

@@ -179,7 +179,7 @@ def _tell(t: dict[str, Any]) -> TellSettings:
               "publication_lead"):
         _check(t[k] >= 1, f"tell.{k} must be at least 1")
     _check(t["max_words"] >= t["min_words"], "tell.max_words must be at least tell.min_words")
-    for k in ("redundancy", "agreement", "concept_share"):
+    for k in ("redundancy", "agreement", "concept_share", "foreign"):
         _check(0 < t[k] <= 1, f"tell.{k} must be in (0, 1]")
     return TellSettings(**{k: (int(v) if kinds[k] == "int" else float(v)) for k, v in t.items()})
 

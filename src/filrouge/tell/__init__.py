@@ -77,6 +77,7 @@ class TellSettings:
     publication_lead: int = 5         # timeline: lead sentences of a day's articles are candidates
     memory_weight: float = 0.5        # timeline: per log(1 + days) a date is still named past memory_days
     memory_days: int = 14             # timeline: a day's own news cycle; naming it later is recalling it
+    foreign: float = 0.5              # timeline: weight of a sentence not in the story's main language
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class Unit:
     since: frozenset[tuple[str, str]] = frozenset()   # dates named only as a start ("depuis le …")
     order: int = 0                    # articles' time order, for sorting
     month: str | None = None          # that article's publication month (YYYY-MM)
+    language: str | None = None       # that article's language
     _terms: Counter[str] | None = None
 
     @property
@@ -221,7 +223,8 @@ def units(sources: Sequence[Source], settings: TellSettings, lead: int | None = 
                 continue
             u = Unit(text=text, article=a.id, index=idx, day=day, sources=[a.id],
                      outlets=[a.source] if a.source else [], groups={src.group},
-                     dates=dates, quotes=quotes, since=since, order=rank, month=_pub_month(a))
+                     dates=dates, quotes=quotes, since=since, order=rank, month=_pub_month(a),
+                     language=a.language)
             by_key[key] = u
             found.append(u)
     return found
@@ -442,6 +445,7 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
                  if u.index < settings.publication_lead and not u.dates and i not in seen
                  and (u.day in (d, d + 1) if d is not None else u.month == k[0])]
         cands[k] = cand
+    main = _main_language(sources)
     # TF-IDF rows for the candidates only: a long story has tens of thousands of sentences.
     rows = sorted({i for c in cands.values() for i in c if not _boilerplate(found[i])})
     where = {i: r for r, i in enumerate(rows)}
@@ -453,7 +457,8 @@ def timeline(sources: Sequence[Source], settings: TellSettings, dates: int | Non
         local = [where[i] for i in cands[k] if i in where]
         picked = _pick(x, local, sentences, told, settings,
                        named_first={where[i] for i in mentions.get(k, []) if i in where and k not in found[i].since},
-                       groups=[found[rows[j]].groups for j in local], topical=topical[local])
+                       groups=[found[rows[j]].groups for j in local], topical=topical[local],
+                       foreign=[found[rows[j]].language != main for j in local])
         told += picked
         if not picked:
             continue
@@ -511,10 +516,20 @@ def _closeness_to_story(rows: Sequence[Unit], found: Sequence[Unit], background:
     return out
 
 
+def _main_language(sources: Sequence[Source]) -> str | None:
+    """The language most of the independent sources write in (the first one's on a tie)."""
+    seen = [lang for _, lang in dict.fromkeys((s.group, s.article.language) for s in sources)]
+    count = Counter(seen)
+    return min(count, key=lambda lang: (-count[lang], seen.index(lang))) if count else None
+
+
 def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: TellSettings,
-          named_first: set[int], groups: list[set[str]], topical: np.ndarray | None = None) -> list[int]:
+          named_first: set[int], groups: list[set[str]], topical: np.ndarray | None = None,
+          foreign: list[bool] | None = None) -> list[int]:
     """Up to ``k`` of the candidates (rows of ``x``) nearest their centre, agreement
-    counted, none too close to a sentence already told."""
+    counted, none too close to a sentence already told. One in another language than
+    the story's main one (``foreign``) weighs ``settings.foreign`` as much: it is told
+    where it says the day's news much better, or where only it tells the day."""
     if not cand:
         return []
     sub = x[cand]
@@ -526,6 +541,8 @@ def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: Tel
     score = closeness * (1 + np.log(support)) * np.array([1.0 if i in named_first else 0.7 for i in cand])
     if topical is not None:
         score = score * topical
+    if foreign is not None:
+        score = score * np.where(foreign, settings.foreign, 1.0)
     picked: list[int] = []
     for j in np.argsort(-score, kind="stable"):
         i = cand[j]
@@ -580,6 +597,10 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
     picked: list[int] = []
     closest = np.zeros(len(found))           # similarity to the nearest sentence taken
     left = np.ones(len(found), dtype=bool)
+    # Sentences in another language than most sources' are told only when none in it is left
+    # (a French story's summary quotes its one German report last, if at all).
+    main = _main_language(sources)
+    foreign = np.array([u.language != main for u in found])
     budget = words
     # Under a word budget, worth per word; for a count of sentences, length matters less.
     scale = position / length ** (settings.length_power if words is not None else settings.length_power / 2)
@@ -588,6 +609,8 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
         if picked:
             gain -= settings.mmr * closest * gain.clip(0)
         gain[~left] = -np.inf
+        if (left & ~foreign).any():
+            gain[foreign] = -np.inf
         if budget is not None and picked:
             fits = left & (length <= budget)
             if fits.any():   # fill the words left with what fits, before cutting one short
@@ -596,8 +619,8 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
         if gain[i] <= 0 and picked:
             # Nothing left that the sources share (one article, or outlets that agree on
             # little): the rest comes from the articles' leads, in order.
-            i = _next_lead(found, left, closest, settings.redundancy,
-                           None if budget is None else length <= budget)
+            i = _next_lead(found, left & ~foreign if (left & ~foreign).any() else left, closest,
+                           settings.redundancy, None if budget is None else length <= budget)
             if i is None:
                 break
         left[i] = False
