@@ -17,6 +17,22 @@ SHARED = Path(os.environ.get("FILROUGE_SHARED", REPO.parent / "shared"))
 SEEDS = SHARED / "corpus" / "seeds"
 EVAL = SHARED / "eval" / "data"
 SAMPLE = REPO / "sample" / "corpus"
+# A German and a Spanish report of the sample's storm Ysée (17 October 2024), written for the
+# tests: the sample itself is French and English.
+STORM_DE_ES = (
+    {"id": "de_ysee", "language": "de", "published": "2024-10-17",
+     "title": "Sturm Ysée: Tausende Menschen im Süden Frankreichs evakuiert",
+     "text": "Nach heftigen Regenfällen durch den Sturm Ysée haben die Behörden in den Departements Gard und "
+             "Hérault mehr als 3000 Menschen in Sicherheit gebracht. Der Fluss Vidourle trat in Sommières "
+             "über die Ufer, Feuerwehrleute holten Bewohner mit Hubschraubern von den Dächern. Météo-France "
+             "hatte für beide Departements die höchste Warnstufe Rot ausgerufen."},
+    {"id": "es_ysee", "language": "es", "published": "2024-10-17",
+     "title": "La tormenta Ysée obliga a evacuar a miles de personas en el sur de Francia",
+     "text": "Las autoridades francesas evacuaron a más de 3.000 personas en los departamentos de Gard y "
+             "Hérault tras las lluvias torrenciales de la tormenta Ysée. El río Vidourle se desbordó en "
+             "Sommières y los bomberos rescataron en helicóptero a vecinos atrapados en los tejados. "
+             "Météo-France había declarado la alerta roja en ambos departamentos."},
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

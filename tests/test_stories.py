@@ -34,7 +34,7 @@ from filrouge.stories.features import (
     years_of,
 )
 
-from .conftest import SAMPLE, cli_json, run_cli
+from .conftest import SAMPLE, STORM_DE_ES, cli_json, run_cli
 
 MANIFEST = SAMPLE.parent / "manifest.json"
 
@@ -221,30 +221,14 @@ def test_stories_french_and_english_reports_of_one_event_are_one_event(sample_db
 def test_stories_german_and_spanish_reports_ingested_later_join_the_event_in_its_main_language(
         sample_db, tmp_path):
     # The sample's storm Ysée is told in French and English. A German and a Spanish report
-    # of it (written here) come in a later ingest, after a restart: the event's articles are
-    # no longer in memory, and consolidation reads them back, so the two reports join that
-    # event (scored online against its centroid alone, with no entity model for German or
-    # Spanish, they opened one of their own). The event's title stays a headline in the
-    # language most of its articles are in: a Spanish report near the centroid does not
-    # retitle a French event.
+    # of it come in a later ingest, after a restart. No entity model reads German or
+    # Spanish: with the names the store already knows (Gard, Hérault, Vidourle, Sommières)
+    # they join that event; with none, they had opened one of their own. The event's title
+    # stays a headline in the language most of its articles are in.
     db = tmp_path / "four.db"
     db.write_bytes(sample_db.read_bytes())
-    records = [
-        {"id": "de_ysee", "language": "de", "published": "2024-10-17",
-         "title": "Sturm Ysée: Tausende Menschen im Süden Frankreichs evakuiert",
-         "text": "Nach heftigen Regenfällen durch den Sturm Ysée haben die Behörden in den Departements Gard und "
-                 "Hérault mehr als 3000 Menschen in Sicherheit gebracht. Der Fluss Vidourle trat in Sommières "
-                 "über die Ufer, Feuerwehrleute holten Bewohner mit Hubschraubern von den Dächern. Météo-France "
-                 "hatte für beide Departements die höchste Warnstufe Rot ausgerufen."},
-        {"id": "es_ysee", "language": "es", "published": "2024-10-17",
-         "title": "La tormenta Ysée obliga a evacuar a miles de personas en el sur de Francia",
-         "text": "Las autoridades francesas evacuaron a más de 3.000 personas en los departamentos de Gard y "
-                 "Hérault tras las lluvias torrenciales de la tormenta Ysée. El río Vidourle se desbordó en "
-                 "Sommières y los bomberos rescataron en helicóptero a vecinos atrapados en los tejados. "
-                 "Météo-France había declarado la alerta roja en ambos departamentos."},
-    ]
     with filrouge.open(db) as fr:
-        fr.ingest_records(records)
+        fr.ingest_records(list(STORM_DE_ES))
         event_of, _ = _partition(fr)
         events = {e.id: e for s in fr.stories() for e in s.events}
         french = {a.id: a.title for a in fr.articles() if a.language == "fr"}

@@ -20,7 +20,7 @@ from filrouge.tell import summarize, timeline, units
 from filrouge.tell.evaluate import align_rouge, date_f1, read_timeline
 from filrouge.tell.rouge import Rouge, truncate_words
 
-from .conftest import SAMPLE, cli_json, run_cli, write_jsonl
+from .conftest import SAMPLE, STORM_DE_ES, cli_json, run_cli, write_jsonl
 
 _WORDS = re.compile(r"\w+")
 
@@ -172,25 +172,13 @@ def test_tell_a_live_blog_clock_time_is_not_told(tmp_path):
 
 def test_tell_a_story_is_told_in_its_main_language(sample_store, tmp_path):
     # The sample's storm, told in French (and once in English), gets a German and a Spanish
-    # report of 17 October (written here). The summary stays French; the timeline tells 17
-    # October in French (the German report's lead had been its second sentence) and 18
-    # October still with the English report, which tells it best.
+    # report of 17 October. The summary stays French; the timeline tells 17 October in
+    # French (the German report's lead had been its second sentence) and 18 October still
+    # with the English report, which tells it best.
     db = tmp_path / "storm.db"
     shutil.copy(sample_store, db)
-    records = [
-        {"id": "de_ysee", "language": "de", "published": "2024-10-17",
-         "title": "Sturm Ysée: Tausende Menschen im Süden Frankreichs evakuiert",
-         "text": "Nach heftigen Regenfällen durch den Sturm Ysée haben die Behörden in den Departements Gard und "
-                 "Hérault mehr als 3000 Menschen in Sicherheit gebracht. Der Fluss Vidourle trat in Sommières "
-                 "über die Ufer, Feuerwehrleute holten Bewohner mit Hubschraubern von den Dächern."},
-        {"id": "es_ysee", "language": "es", "published": "2024-10-17",
-         "title": "La tormenta Ysée obliga a evacuar a miles de personas en el sur de Francia",
-         "text": "Las autoridades francesas evacuaron a más de 3.000 personas en los departamentos de Gard y "
-                 "Hérault tras las lluvias torrenciales de la tormenta Ysée. El río Vidourle se desbordó en "
-                 "Sommières y los bomberos rescataron en helicóptero a vecinos atrapados en los tejados."},
-    ]
     with filrouge.open(db) as fr:
-        fr.ingest_records(records)
+        fr.ingest_records(list(STORM_DE_ES))
         language = {a.id: a.language for a in fr.articles()}
         story = next(s for s in fr.stories() if "007_fr_gard_herault_vigilance_rouge" in s.articles)
         assert {"de_ysee", "es_ysee"} <= set(story.articles)
