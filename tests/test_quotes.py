@@ -1,7 +1,9 @@
-"""Quotations and their speakers, in French and English, with the real pipeline."""
+"""Quotations and their speakers, in French and English (and German and Spanish, with the
+names the store knows), with the real pipeline."""
 
 from __future__ import annotations
 
+import filrouge
 from filrouge.article import RawArticle
 from filrouge.entities import extract_entities
 from filrouge.pipeline import process
@@ -196,3 +198,26 @@ def test_quotes_an_indefinite_speaker_named_in_apposition_and_a_one_word_reply()
     # A one-word reply is no quotation, but its speaker goes on in the one right after.
     q = _quotes("« Non », a répondu Emmanuel Macron. « Nous ne céderons pas sur la réforme. »")
     assert q == [("Nous ne céderons pas sur la réforme.", "Emmanuel Macron", True)], q
+
+
+def test_quotes_german_and_spanish_speakers_among_the_names_the_store_knows(tmp_path):
+    # No recogniser reads German or Spanish: a quotation's speaker is found among the names
+    # the store already knows (Christine Lagarde, from a French article), with the languages'
+    # speech verbs, pronouns ("fügte sie hinzu", "añadió ella"), "laut" / "según" and a role
+    # in an organisation ("La presidenta del BCE").
+    records = [
+        {"id": "fr", "language": "fr", "published": "2024-06-06", "title": "La BCE baisse ses taux",
+         "text": "Christine Lagarde a annoncé jeudi à Francfort la première baisse des taux de la BCE depuis 2019."},
+        {"id": "de", "language": "de", "published": "2024-06-06", "title": "Lagarde bleibt vorsichtig",
+         "text": "„Wir legen uns nicht im Voraus auf einen Zinspfad fest“, sagte Christine Lagarde in Frankfurt. "
+                 "„Die Inflation wird noch eine Weile über unserem Ziel liegen“, fügte sie hinzu. "
+                 "Laut Lagarde „bleibt der Lohndruck hoch“."},
+        {"id": "es", "language": "es", "published": "2024-06-06", "title": "Lagarde, prudente",
+         "text": "Christine Lagarde afirmó que «la inflación seguirá por encima del objetivo durante un tiempo». "
+                 "«No hay una senda preestablecida», añadió ella. Según Lagarde, «los salarios siguen subiendo». "
+                 "La presidenta del BCE dijo que «las decisiones se tomarán reunión a reunión»."},
+    ]
+    with filrouge.open(tmp_path / "q.db") as fr:
+        fr.ingest_records(records)
+        said = {(q["article"], q["text"][:12]): q["speaker"] for q in fr.quotes() if q["article"] in ("de", "es")}
+    assert len(said) == 7 and set(said.values()) == {"Christine Lagarde"}, said

@@ -43,6 +43,7 @@ from .entities.index import EntityIndex, describe, entity_names, merge_repeated,
 from .entities.local import name_key
 from .entities.names import alias_table, key
 from .entities.ner import one_blas_thread
+from .entities.quotes import find_quotes
 from .errors import FilrougeError, InputRejected, NotFound
 from .ingest import from_record, list_files, read_file
 from .pipeline import process_batch, redate
@@ -624,7 +625,11 @@ class Filrouge:
         extra = self.entity_index.known_names(article)
         if extra:
             stored = self.store.get(article.id)   # the version it was stored as
-            article = stored.evolve(mentions=stored.mentions + extra)
+            mentions = stored.mentions + extra
+            # Its quotations again, now that the names are known: « … », dijo Christine Lagarde.
+            in_text = sorted((m for m in mentions if m.field == "text"), key=lambda m: m.start)
+            quotes = find_quotes(stored.text, stored.sentences, stored.paragraphs, in_text, stored.language)
+            article = stored.evolve(mentions=mentions, quotes=tuple(quotes))
             self.store.update_derived([article])
         self.entity_index.add(article)
 

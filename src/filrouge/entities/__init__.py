@@ -46,7 +46,8 @@ from .rules import MONTHS_DAYS, find_names
 # 11: an indefinite speaker named in apposition ("raconte une témoin, Marie Lopez") is that
 #    name; a one-word reply's named speaker goes on in the quotation after it.
 # 12: an article in a language no recogniser reads (German, Spanish) gets the names the store
-#    already knows from other articles (EntityIndex.known_names).
+#    already knows from other articles (EntityIndex.known_names), and its quotations are found
+#    again with them; German and Spanish have speech verbs, pronouns and roles of their own.
 EXTRACTION_VERSION = 12
 
 

@@ -400,14 +400,16 @@ def _apposed(f: _Finder, clause_end: int, nxt: int, inside: list[tuple[int, int]
 @cache
 def _role_pattern(language: str | None) -> re.Pattern[str] | None:
     """A definite role in an organisation just before its name: "la présidente de la ",
-    "the head of the " (the end of a lead); built once per process, as :func:`_patterns`."""
+    "the head of the ", "la presidenta del ", "der Chef der " (the end of a lead); built
+    once per process, as :func:`_patterns`."""
     lang = words(language)
     if not lang.role_heads or not lang.definite:
         return None
     alt = _alternation(lang.role_heads)
     det = "|".join(re.escape(w) for w in lang.definite)
     return re.compile(rf"(?:^|\s)(?:{det})\s*(?:[\w\-]+\s+){{0,2}}?(?:{alt})\s+"
-                      rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at)\s*(?:the\s+)?$",
+                      rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at|del|de\s+los|de\s+las"
+                      rf"|der|des|von\s+der|vom)\s*(?:the\s+)?$",
                       re.IGNORECASE)
 
 
