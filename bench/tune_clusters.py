@@ -69,7 +69,7 @@ MARGINS = [0.5, 1.0, 2.0, 3.0, math.inf]
 LINKS = {"event": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4], "story": [0.2, 0.25, 0.28, 0.3, 0.32, 0.35, 0.4]}
 TIGHT = [0.0, 0.2, 0.3, 0.4]
 PAIR_NEAR = 0.3   # article pairs this close (embedding cosine) are fitted on, with all same-cluster pairs
-HORIZONS = {"event": [2.0, 7.0], "story": [60.0]}
+HORIZONS = {"event": [2.0, 7.0], "story": [60.0, 120.0, 180.0]}
 FIT = {"event": ["ecbplus", "rpm2"], "story": ["ecbplus", "rpm2", "ml-crisis-fr"]}
 
 
