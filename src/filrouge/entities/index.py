@@ -130,7 +130,7 @@ class EntityIndex:
         if article.language in models():
             return ()
         taken = {(m.field, i) for m in article.mentions for i in range(m.start, m.end)}
-        candidates: list[tuple[str, int, int, str]] = []
+        candidates: list[tuple[str, int, int, str, str]] = []   # field, start, end, name, its key
         for field, text in (("title", article.title or ""), ("text", article.text)):
             for m in _CAPITALISED.finditer(text):
                 words = [(m.start() + w.start(), m.start() + w.start() + len(w.group().rstrip(".'’-")))
@@ -138,9 +138,9 @@ class EntityIndex:
                 for i in range(len(words)):
                     for j in range(len(words), i, -1):
                         a, b = words[i][0], words[j - 1][1]
-                        candidates.append((field, a, b, text[a:b]))
-        probes = {(key(n), t, "name") for _, _, _, n in candidates for t in ("PER", "LOC", "ORG", "MISC")}
-        probes |= {(key(n), "PER", "part") for _, _, _, n in candidates if " " not in n}
+                        candidates.append((field, a, b, text[a:b], key(text[a:b])))
+        probes = {(k, t, "name") for *_, k in candidates for t in ("PER", "LOC", "ORG", "MISC")}
+        probes |= {(k, "PER", "part") for _, _, _, n, k in candidates if " " not in n}
         found = self.store.entity_find(probes)
         # A name key counts under the type its entity has now: an organisation once typed a
         # person ("Education Nationale") keeps that person's keys, and "Nationale" alone is
@@ -152,8 +152,7 @@ class EntityIndex:
         first_free = max((m.local for m in article.mentions), default=-1) + 1
         locals_: dict[str, int] = {}
         starts = [s for s, _ in article.sentences]
-        for field, a, b, name in sorted(candidates, key=lambda c: (c[0], c[1], -(c[2] - c[1]))):
-            k = key(name)
+        for field, a, b, name, k in sorted(candidates, key=lambda c: (c[0], c[1], -(c[2] - c[1]))):
             if any((field, i) in taken for i in range(a, b)):
                 continue
             if " " not in k and (sum(c.isalpha() for c in name) < KNOWN_MIN or fold(name) in common):

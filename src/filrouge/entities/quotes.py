@@ -409,7 +409,7 @@ def _role_pattern(language: str | None) -> re.Pattern[str] | None:
     det = "|".join(re.escape(w) for w in lang.definite)
     return re.compile(rf"(?:^|\s)(?:{det})\s*(?:[\w\-]+\s+){{0,2}}?(?:{alt})\s+"
                       rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at|del|de\s+los|de\s+las"
-                      rf"|der|des|von\s+der|vom)\s*(?:the\s+)?$",
+                      rf"|der|von\s+der|vom)\s*(?:the\s+)?$",
                       re.IGNORECASE)
 
 

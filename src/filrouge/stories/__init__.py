@@ -243,11 +243,11 @@ class StoryIndex:
             return
         late = [c.events[e] for e in sorted(c.pending) if e in c.events]
         late = [e for e in late if e.last is not None and e.last < c.latest - c.s.window_days]
+        apart = int(c.s.event.max_apart)
         for ev in late:
             assert ev.first is not None and ev.last is not None
             unit = ev.unit()
             near = []
-            apart = int(c.s.event.max_apart)
             for eid, blob in self.store.story_events_around((ev.first + ev.last) // 2, (ev.last - ev.first) // 2 + apart):
                 if eid not in c.events:
                     v = np.frombuffer(blob, dtype="<f4")
@@ -358,9 +358,8 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         # (its first article's on a tie: a French event with one Spanish report keeps a
         # French title), but never a title the page prints on articles that are not copies
         # ("Boutique le Point"): then a label of its key names.
-        langs = [info[a][0] for a, _, _ in arts if info.get(a) and info[a][0]]
-        spoken = Counter(langs)
-        main = min(spoken, key=lambda lang: (-spoken[lang], langs.index(lang))) if spoken else None
+        spoken = Counter(info[a][0] for a, _, _ in arts if info.get(a) and info[a][0])
+        main = spoken.most_common(1)[0][0] if spoken else None   # the first seen of a tie
         near = sorted(arts, key=lambda m: (info.get(m[0], ("",))[0] != main,
                                            -(float(vectors[m[0]] @ unit) if m[0] in vectors else -1.0)))
         title = next((t for a, _, _ in near if (t := info.get(a, ("", "", ""))[2]) and t not in page_titles), None)

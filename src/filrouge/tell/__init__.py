@@ -518,9 +518,8 @@ def _closeness_to_story(rows: Sequence[Unit], found: Sequence[Unit], background:
 
 def _main_language(sources: Sequence[Source]) -> str | None:
     """The language most of the independent sources write in (the first one's on a tie)."""
-    seen = [lang for _, lang in dict.fromkeys((s.group, s.article.language) for s in sources)]
-    count = Counter(seen)
-    return min(count, key=lambda lang: (-count[lang], seen.index(lang))) if count else None
+    count = Counter(lang for _, lang in dict.fromkeys((s.group, s.article.language) for s in sources))
+    return count.most_common(1)[0][0] if count else None   # most_common keeps the first seen of a tie
 
 
 def _pick(x: np.ndarray, cand: list[int], k: int, told: list[int], settings: TellSettings,
@@ -608,9 +607,8 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
         gain = worth_left * scale
         if picked:
             gain -= settings.mmr * closest * gain.clip(0)
-        gain[~left] = -np.inf
-        if (left & ~foreign).any():
-            gain[foreign] = -np.inf
+        pool = left & ~foreign if (left & ~foreign).any() else left
+        gain[~pool] = -np.inf
         if budget is not None and picked:
             fits = left & (length <= budget)
             if fits.any():   # fill the words left with what fits, before cutting one short
@@ -619,8 +617,8 @@ def summarize(sources: Sequence[Source], settings: TellSettings, sentences: int 
         if gain[i] <= 0 and picked:
             # Nothing left that the sources share (one article, or outlets that agree on
             # little): the rest comes from the articles' leads, in order.
-            i = _next_lead(found, left & ~foreign if (left & ~foreign).any() else left, closest,
-                           settings.redundancy, None if budget is None else length <= budget)
+            i = _next_lead(found, pool, closest, settings.redundancy,
+                           None if budget is None else length <= budget)
             if i is None:
                 break
         left[i] = False
