@@ -126,6 +126,12 @@ def test_infer_published_from_text():
     for text in ("Créée en 1946, la Cour siège à La Haye. Les juges ont entendu mardi les parties.",
                  "Hier, l'ancien agent a parlé devant les juges. Le cambriolage du 17 juin 1972 avait tout déclenché."):
         assert date_article(text, None, "fr")[0] is None, text
+    # Nor does a day named for what happened on it once, without its year.
+    for text in ("Dix ans après les attentats du 11 septembre, New York se souvient. Le maire a parlé.",
+                 "Dix ans après le 11-Septembre, New York se souvient. Le maire a parlé."):
+        assert date_article(text, None, "fr")[0] is None, text
+    assert date_article("Le 11 septembre 2001, deux avions ont frappé New York. Le 12 septembre 2001, le monde "
+                        "se réveille.", None, "fr")[0].value == "2001-09"
     # Only a month told as past, at most two months on, moves the guess later.
     for text in ("Le sommet s'est tenu le 13 septembre 2023. Lavrov est attendu à Pyongyang en octobre.",
                  ("Le sommet s'est tenu le 13 septembre 2023, puis le 20 septembre 2023. En décembre, Lavrov "

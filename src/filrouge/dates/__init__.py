@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from ..article import Article, DateMention, PublishedDate
 from ..sentences import split_sentences
 from .calendar import Ref
-from .grammar import available_languages
+from .grammar import available_languages, grammar
 from .tagger import SINCE, Tagger, named_as_birth, named_as_start, tagger
 
 __all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_languages", "date_article", "infer_published",
@@ -21,6 +22,7 @@ __all__ = ["SINCE", "SINCE_OF", "DateMention", "Ref", "Tagger", "available_langu
 
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?")
+_YEAR_WRITTEN = re.compile(r"\d{4}")
 # SINCE and named_as_start (from the tagger): a date named as the start of what still goes on
 # ("depuis 1946", "since 2019", "depuis le 15 février"). A year so named is often long before
 # the text was written and no evidence of when that was (inference); a day so named is not
@@ -115,6 +117,24 @@ def _since_year(text: str, m: DateMention) -> bool:
     return m.granularity == "year" and named_as_start(text, m.start)
 
 
+@cache
+def _named_days(language: str | None) -> frozenset[str]:
+    """The days ``language``'s grammar names for what happened on them once ("le
+    11-Septembre", "the September 11 attacks"): whole dates in its ``holiday`` and
+    ``named_day`` word lists."""
+    if not language or language not in available_languages():
+        return frozenset()
+    words = grammar(language).words
+    return frozenset(v for table in ("holiday", "named_day") for v in words.get(table, {}).values()
+                     if isinstance(v, str) and _ABSOLUTE.fullmatch(v))
+
+
+def _named_day(m: DateMention, language: str | None) -> bool:
+    """Whether a mention is such a day named without its year: what a text recalls, never
+    when it was written ("dix ans après le 11-Septembre")."""
+    return m.reference is None and m.base_value in _named_days(language) and not _YEAR_WRITTEN.search(m.text)
+
+
 def date_article(text: str, published: PublishedDate | None, language: str | None,
                  sentences: Sequence[tuple[int, int]] | None = None,
                  removed: Sequence[str] = (),
@@ -126,11 +146,14 @@ def date_article(text: str, published: PublishedDate | None, language: str | Non
     if published is not None:
         return published, tag_dates(text, published.value, language, sentences)
     mentions = tag_dates(text, None, language, sentences)
-    # Neither a start named by "depuis 1946" nor a birth date says when the text was written.
-    evidence = [m for m in mentions if not _since_year(text, m) and not named_as_birth(text, m.start)]
+    # Neither a start named by "depuis 1946", a birth date nor a day named for what happened
+    # on it once ("le 11-Septembre") says when the text was written.
+    evidence = [m for m in mentions
+                if not _since_year(text, m) and not named_as_birth(text, m.start) and not _named_day(m, language)]
     for piece in removed:
         evidence += [m for m in tag_dates(piece, None, language)
-                     if m.reference is None and not _since_year(piece, m) and not named_as_birth(piece, m.start)]
+                     if m.reference is None and not _since_year(piece, m) and not named_as_birth(piece, m.start)
+                     and not _named_day(m, language)]
     lead = (sentences if sentences is not None else split_sentences(text))[:1]
     inferred = infer_published(evidence, lead_end=lead[0][1] if lead else 0)
     if inferred is None:
