@@ -484,6 +484,9 @@ def test_tell_cli_timeline_summary_story_shapes(tmp_path):
     assert {"summary", "timeline", "quotes", "copies", "entities", "sources", "events"} <= set(st)
     md = run_cli("timeline", sid, "--md", db=db, check=True).stdout
     assert md.startswith("# Timeline") and "[^1]:" in md
+    # The story's Markdown head counts the outlets it knows (the sample's articles name theirs).
+    head = run_cli("story", sid, "--md", db=db, check=True).stdout.splitlines()[2]
+    assert f"· {len(st['sources'])} outlets ·" in head and len(st["sources"]) > 1, head
     text = run_cli("story", sid, db=db, check=True).stdout
     assert "Summary" in text and "Timeline" in text and "[1]" in text
     # The sources list marks a date inferred (from the text, here) with "~", as `articles` does.

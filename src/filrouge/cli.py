@@ -411,8 +411,9 @@ def story(obj: Context, story_id: str, as_json: bool, as_md: bool) -> None:
     summary = [_cited_from(d) for d in report["summary"]]
     entries = [_entry_from(d) for d in report["timeline"]]
     if as_md:
+        outlets = f"{len(st.sources)} outlets · " if st.sources else ""   # none known: not "0 sources"
         click.echo(f"# {st.label}\n\n{st.start or '?'} – {st.end or '?'} · {len(st.articles)} articles · "
-                   f"{len(st.sources)} sources · {', '.join(st.languages)}\n")
+                   f"{outlets}{', '.join(st.languages)}\n")
         click.echo("## Summary\n")
         click.echo("\n".join(_md_cited(c, notes) for c in summary) + "\n")
         click.echo("## Timeline\n")
