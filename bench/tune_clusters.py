@@ -23,7 +23,9 @@ The procedure (the README's "Stories and events" section), on the eval sets of
    left out: they always join), with every article's signals read at the stream's end.
 4. Consolidation links and relative closeness (``Level.link``, ``Level.tight``), events
    then stories, then events again: a grid on the same objective, with consolidation on
-   (as ingest runs it); for each level, its pair model against its own weights.
+   (as ingest runs it); for each level, its pair model against its own weights. After each
+   events pass, the fragments (``Level.fragment``, ``Level.absorb``: the events of at most
+   so many articles that join their story's nearest event, and how near it must be).
 Without --halves it tunes on every topic (all the labelled data we have: the held-out parts
 are kept by the data's owners) and prints the settings as TOML for default.toml. With
 --halves (leave-topics-out), each dataset's gold stories, sorted by id, alternate between two
@@ -68,6 +70,9 @@ THRESHOLDS = [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0]
 MARGINS = [0.5, 1.0, 2.0, 3.0, math.inf]
 LINKS = {"event": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4], "story": [0.2, 0.25, 0.28, 0.3, 0.32, 0.35, 0.4]}
 TIGHT = [0.0, 0.2, 0.3, 0.4]
+# Fragments (events): (most articles, mean pair probability to join its story's nearest event);
+# (0, 1.0) leaves them as they are.
+FRAGMENTS = [(0, 1.0)] + [(n, a) for n in (2, 3, 4) for a in (0.05, 0.1, 0.15, 0.2)]
 PAIR_NEAR = 0.3   # article pairs this close (embedding cosine) are fitted on, with all same-cluster pairs
 HORIZONS = {"event": [2.0, 7.0], "story": [60.0, 120.0, 180.0]}
 FIT = {"event": ["ecbplus", "rpm2"], "story": ["ecbplus", "rpm2", "ml-crisis-fr"]}
@@ -252,6 +257,15 @@ def search(data: dict, part: int | None, base: ClusterSettings, log: bool) -> tu
                         if log:
                             print(f"  {level} {'pair model' if model else 'own weights'} tight {tight} "
                                   f"link {link}: {best:.4f} {json.dumps(det)}", flush=True)
+        if level == "event":
+            for size, absorb in FRAGMENTS:
+                cand = dataclasses.replace(s, event=dataclasses.replace(s.event, fragment=size, absorb=absorb))
+                score, det = objective(data, cand, part)
+                if score > best + 1e-6:
+                    best, s, detail = score, cand, det
+                    if log:
+                        print(f"  event fragments of {size} absorbed at {absorb}: {best:.4f} {json.dumps(det)}",
+                              flush=True)
     return s, best, detail
 
 

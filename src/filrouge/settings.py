@@ -155,11 +155,14 @@ def _stories(st: dict[str, Any]) -> ClusterSettings:
         _check(lv["max_apart"] >= 0, f"stories.{name}.max_apart must be 0 or more days")
         _check(0.0 <= lv["link"] <= 1.0, f"stories.{name}.link must be between 0 and 1")
         _check(0.0 <= lv.get("tight", 0.0) <= 1.0, f"stories.{name}.tight must be between 0 and 1")
+        _check(lv.get("fragment", 0) >= 0, f"stories.{name}.fragment must be 0 or more articles")
+        _check(0.0 <= lv.get("absorb", 1.0) <= 1.0, f"stories.{name}.absorb must be between 0 and 1")
         pairs, across = (None if lv.get(k) is None else Pairs(**{n: float(v) for n, v in lv[k].items()})
                          for k in ("pairs", "across"))   # their keys are checked against the defaults'
         levels[name] = Level(**{k: float(lv[k]) for k in ("bias", *SIGNALS, "horizon", "threshold", "merge",
                                                               "max_apart", "link")},
-                             tight=float(lv.get("tight", 0.0)), pairs=pairs, across=across)
+                             tight=float(lv.get("tight", 0.0)), fragment=int(lv.get("fragment", 0)),
+                             absorb=float(lv.get("absorb", 1.0)), pairs=pairs, across=across)
     for key in ("candidates", "lead_words", "terms_words", "event_terms", "window_days",
                 "story_window_days", "max_active"):
         _check(st[key] >= 1, f"stories.{key} must be at least 1")

@@ -97,6 +97,8 @@ class Level:
     max_apart: float = 7.0      # days: dated articles further from the cluster's dates never join it
     link: float = 0.5           # consolidation: two groups join when their articles' mean pair probability reaches it
     tight: float = 0.0          # and reaches this share of the mean inside the two (relative closeness)
+    fragment: int = 0           # events: one of at most this many articles after consolidation
+    absorb: float = 1.0         # joins its story's event of highest mean pair probability, if it reaches this
     pairs: Pairs | None = None  # consolidation's pair model (None: the level's own weights)
     across: Pairs | None = None  # and for two articles with no terms to compare (two languages)
 
@@ -951,10 +953,10 @@ class Clusterer:
         weights = [self._term_weights(f.terms) for f in feats]
         x, gap = self.pair_signals(feats, weights)
 
-        def groups(level: Level, together: list[str | None]) -> list[int]:
+        def groups(level: Level, together: list[str | None]) -> tuple[list[int], np.ndarray]:
             """Average linkage over the pair probabilities (:func:`_average_link`, at
             ``level.link`` and ``level.tight``); articles with the same ``together`` key
-            join first (probability 1)."""
+            join first (probability 1). And those probabilities."""
             logodds = self.pair_logodds(x, gap, level)
             p = 1.0 / (1.0 + np.exp(-logodds))
             keys = np.array([k if k is not None else f"\0{i}" for i, k in enumerate(together)], dtype=object)
@@ -965,10 +967,12 @@ class Clusterer:
             np.fill_diagonal(p, 0.0)
             counts = np.ones_like(p)
             np.fill_diagonal(counts, 0.0)
-            return _average_link(p, counts, level.link, level.tight)
+            return _average_link(p, counts, level.link, level.tight), p
 
-        ev = groups(self.s.event, [f.copy_group for f in feats])
+        ev, p_event = groups(self.s.event, [f.copy_group for f in feats])
         st = self._thread(x, gap, ev)
+        if self.s.event.fragment > 0:
+            ev = _absorb(p_event, ev, st, self.s.event.fragment, self.s.event.absorb)
         old_story = [self.events[e].parent for e in old_event]
         # Residues: what stories hold besides the region's articles (events out of memory).
         residue: dict[str, Cluster] = {}
@@ -1229,6 +1233,37 @@ def _average_link(sums: np.ndarray, counts: np.ndarray, link: float, tight: floa
         for a, o in zip(idx, owner):
             label[a] = int(idx[o])
     return label
+
+
+def _absorb(p: np.ndarray, events: list[int], stories: list[int], size: int, link: float) -> list[int]:
+    """Fragments: each event of at most ``size`` items (smallest first) joins the event of
+    its story whose items' mean pair probability ``p`` with its own is highest, when that
+    reaches ``link``. Average linkage keeps a group of one or two reports apart when its
+    closeness to a large group falls short of the link, or of relative closeness; such a
+    fragment, inside a story, is most often a late or side report of one of its events
+    (BERTopic gives its outliers to the nearest topic the same way). The story is left as it
+    is. Each item's event label, as ``events`` gives them."""
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(events):
+        members.setdefault(g, []).append(i)
+    story = {g: stories[idx[0]] for g, idx in members.items()}
+    for g in sorted(members, key=lambda g: (len(members[g]), g)):
+        idx = members.get(g)
+        if idx is None or len(idx) > size:
+            continue   # gone into another, or grown past the size by a fragment it took
+        best, into = -1.0, None
+        for h, other in members.items():
+            if h != g and story[h] == story[g]:
+                mean = float(p[np.ix_(idx, other)].mean())
+                if mean > best:
+                    best, into = mean, h
+        if into is not None and best >= link:
+            members[into] += members.pop(g)
+    out = list(events)
+    for g, idx in members.items():
+        for i in idx:
+            out[i] = g
+    return out
 
 
 def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray:
