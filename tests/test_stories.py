@@ -680,6 +680,25 @@ def test_stories_average_link_keeps_tight_groups_apart():
     assert cluster_module._average_link(pair, np.ones((2, 2)) - np.eye(2), 0.3, 0.9) == [0, 0]
 
 
+def test_stories_a_fragment_joins_the_nearest_event_of_its_story():
+    # Events 0 (items 0-2) and 1 (items 3-5) of story A, a fragment (item 6) of A nearer 1
+    # than 0, a fragment (item 7) of story B near event 0, and a fragment (item 8) of A near
+    # nothing.
+    p = np.full((9, 9), 0.01)
+    p[6, 3:6] = p[3:6, 6] = 0.2
+    p[6, 0:3] = p[0:3, 6] = 0.1
+    p[7, 0:3] = p[0:3, 7] = 0.5
+    np.fill_diagonal(p, 0.0)
+    events = [0, 0, 0, 3, 3, 3, 6, 7, 8]
+    stories = [0, 0, 0, 0, 0, 0, 0, 7, 0]
+    assert cluster_module._absorb(p, events, stories, 1, 0.15) == [0, 0, 0, 3, 3, 3, 3, 7, 8]
+    assert cluster_module._absorb(p, events, stories, 1, 0.25) == events   # not near enough
+    assert cluster_module._absorb(p, events, stories, 2, 0.15) == [0, 0, 0, 3, 3, 3, 3, 7, 8]
+    # A larger limit lets an event of three join too, the fragment it took with it.
+    p[0:3, 3:6] = p[3:6, 0:3] = 0.3
+    assert cluster_module._absorb(p, events, stories, 3, 0.15) == [3, 3, 3, 3, 3, 3, 3, 7, 8]
+
+
 def test_stories_average_link_is_scipy_average_linkage_without_closeness():
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
