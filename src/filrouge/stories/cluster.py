@@ -1243,27 +1243,34 @@ def _absorb(p: np.ndarray, events: list[int], stories: list[int], size: int, lin
     fragment, inside a story, is most often a late or side report of one of its events
     (BERTopic gives its outliers to the nearest topic the same way). The story is left as it
     is. Each item's event label, as ``events`` gives them."""
-    members: dict[int, list[int]] = {}
-    for i, g in enumerate(events):
-        members.setdefault(g, []).append(i)
-    story = {g: stories[idx[0]] for g, idx in members.items()}
-    for g in sorted(members, key=lambda g: (len(members[g]), g)):
-        idx = members.get(g)
-        if idx is None or len(idx) > size:
+    labels = sorted(set(events))
+    col = {g: k for k, g in enumerate(labels)}
+    group = np.array([col[g] for g in events])
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    # The sums of the pair probabilities between every two events (rows and columns in
+    # label order), and each event's size and story.
+    sums = np.add.reduceat(np.add.reduceat(p[np.ix_(order, order)], starts, axis=0), starts, axis=1)
+    count = np.bincount(group, minlength=len(labels)).astype(float)
+    story = np.array([stories[int(order[s])] for s in starts])
+    alive = np.ones(len(labels), dtype=bool)
+    owner = np.arange(len(labels))
+    for g in sorted(range(len(labels)), key=lambda k: (count[k], labels[k])):
+        if not alive[g] or count[g] > size:
             continue   # gone into another, or grown past the size by a fragment it took
-        best, into = -1.0, None
-        for h, other in members.items():
-            if h != g and story[h] == story[g]:
-                mean = float(p[np.ix_(idx, other)].mean())
-                if mean > best:
-                    best, into = mean, h
-        if into is not None and best >= link:
-            members[into] += members.pop(g)
-    out = list(events)
-    for g, idx in members.items():
-        for i in idx:
-            out[i] = g
-    return out
+        near = alive & (story == story[g])
+        near[g] = False
+        if not near.any():
+            continue
+        mean = np.where(near, sums[g] / (count[g] * count), -np.inf)
+        h = int(np.argmax(mean))
+        if mean[h] >= link:
+            sums[h] += sums[g]
+            sums[:, h] += sums[:, g]
+            count[h] += count[g]
+            alive[g] = False
+            owner[owner == g] = h
+    return [labels[owner[col[g]]] for g in events]
 
 
 def _join(s: np.ndarray, n: np.ndarray, link: float, tight: float) -> np.ndarray:
