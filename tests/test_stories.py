@@ -573,9 +573,10 @@ def test_stories_a_late_copy_revives_its_event_after_it_left_memory(tmp_path):
 def test_stories_an_id_merged_away_comes_back_with_its_first_article(tmp_path):
     # a5, a copy of a1 and a2 (so it joins their event e1) that reads like a3 and a4, makes
     # the online pass merge a3's event e2 into e1; consolidation (with a plain link, so the
-    # two kinds of text part) takes a3 and a4 out again: e2 follows its first article back.
+    # two kinds of text part, and no fragments: the two would go back into the story's other
+    # event) takes a3 and a4 out again: e2 follows its first article back.
     s = Settings.load().stories
-    c = Clusterer(replace(s, event=replace(s.event, link=0.5, tight=0.0)))
+    c = Clusterer(replace(s, event=replace(s.event, link=0.5, tight=0.0, fragment=0)))
     rng = np.random.default_rng(5)
     a, b = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 512)).astype(np.float32))
     summit = "Le sommet de Vostotchny entre Poutine et Kim Jong Un"
