@@ -135,6 +135,13 @@ def _named_day(m: DateMention, language: str | None) -> bool:
     return m.reference is None and m.base_value in _named_days(language) and not _YEAR_WRITTEN.search(m.text)
 
 
+def _evidence(text: str, m: DateMention, language: str | None) -> bool:
+    """Whether a mention of ``text`` may show when it was written: not a start named by
+    "depuis 1946", a birth date nor a day named for what happened on it once ("le
+    11-Septembre")."""
+    return not _since_year(text, m) and not named_as_birth(text, m.start) and not _named_day(m, language)
+
+
 def date_article(text: str, published: PublishedDate | None, language: str | None,
                  sentences: Sequence[tuple[int, int]] | None = None,
                  removed: Sequence[str] = (),
@@ -146,14 +153,9 @@ def date_article(text: str, published: PublishedDate | None, language: str | Non
     if published is not None:
         return published, tag_dates(text, published.value, language, sentences)
     mentions = tag_dates(text, None, language, sentences)
-    # Neither a start named by "depuis 1946", a birth date nor a day named for what happened
-    # on it once ("le 11-Septembre") says when the text was written.
-    evidence = [m for m in mentions
-                if not _since_year(text, m) and not named_as_birth(text, m.start) and not _named_day(m, language)]
+    evidence = [m for m in mentions if _evidence(text, m, language)]
     for piece in removed:
-        evidence += [m for m in tag_dates(piece, None, language)
-                     if m.reference is None and not _since_year(piece, m) and not named_as_birth(piece, m.start)
-                     and not _named_day(m, language)]
+        evidence += [m for m in tag_dates(piece, None, language) if m.reference is None and _evidence(piece, m, language)]
     lead = (sentences if sentences is not None else split_sentences(text))[:1]
     inferred = infer_published(evidence, lead_end=lead[0][1] if lead else 0)
     if inferred is None:
