@@ -1238,7 +1238,7 @@ def _average_link(sums: np.ndarray, counts: np.ndarray, link: float, tight: floa
 def _absorb(p: np.ndarray, events: list[int], stories: list[int], size: int, link: float) -> list[int]:
     """Fragments: each event of at most ``size`` items (smallest first) joins the event of
     its story whose items' mean pair probability ``p`` with its own is highest, when that
-    reaches ``link``. Average linkage keeps a group of one or two reports apart when its
+    reaches ``link``. Average linkage keeps a group of a few reports apart when its
     closeness to a large group falls short of the link, or of relative closeness; such a
     fragment, inside a story, is most often a late or side report of one of its events
     (BERTopic gives its outliers to the nearest topic the same way). The story is left as it
