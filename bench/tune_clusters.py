@@ -69,10 +69,10 @@ MAX_SPREAD = 0.02   # the issue's order robustness: F1 moves by less than this b
 THRESHOLDS = [-3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0]
 MARGINS = [0.5, 1.0, 2.0, 3.0, math.inf]
 LINKS = {"event": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4], "story": [0.2, 0.25, 0.28, 0.3, 0.32, 0.35, 0.4]}
-TIGHT = [0.0, 0.2, 0.3, 0.4]
+TIGHT = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
 # Fragments (events): (most articles, mean pair probability to join its story's nearest event);
 # (0, 1.0) leaves them as they are.
-FRAGMENTS = [(0, 1.0)] + [(n, a) for n in (2, 3, 4) for a in (0.05, 0.1, 0.15, 0.2)]
+FRAGMENTS = [(0, 1.0)] + [(n, a) for n in (2, 3, 4, 5, 6) for a in (0.05, 0.1, 0.15, 0.2)]
 PAIR_NEAR = 0.3   # article pairs this close (embedding cosine) are fitted on, with all same-cluster pairs
 HORIZONS = {"event": [2.0, 7.0], "story": [60.0, 120.0, 180.0]}
 FIT = {"event": ["ecbplus", "rpm2"], "story": ["ecbplus", "rpm2", "ml-crisis-fr"]}
