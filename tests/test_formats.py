@@ -134,6 +134,30 @@ def test_formats_a_title_field_that_is_only_a_date_is_the_dateline(tmp_path, db_
     assert {"text": "Jan 05, 2011", "reason": "date stamp (title field)"} in shown["removed"]
 
 
+def test_formats_a_tokenised_date_stamp_in_the_title_field_is_the_dateline(tmp_path, db_path):
+    # Tokenised corpora space the separators ("11 / 27 / 2005", "08. 07. 2012"), keep a
+    # comma after the month ("27 NOVEMBER, 2005"), write two-digit years ("11 / 28 / 05")
+    # and an "@" before the time: still nothing but a stamp. A slash in a headline's
+    # score or a section number does not make a stamp.
+    body = ("Harbour bridge closed after storm\nThe harbour bridge was closed on Wednesday after a storm "
+            "damaged two of its cables, the city said.")
+    titles = {"t1": "Posted 11 / 27 / 2005 7: 21 AM", "t2": "27 NOVEMBER, 2005", "t3": "11 / 28 / 05",
+              "t4": "Article posted on 08. 07. 2012", "t5": "12 January 2010 @ 09: 29 pm",
+              "t6": "Bridge reopens 24/7 after 2.1.10 repairs"}
+    f = write_jsonl(tmp_path / "t.jsonl", [
+        {"id": k, "title": t, "language": "en", "text": f"{k}. {body}" if k == "t6" else body}
+        for k, t in titles.items()
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    want = {"t1": "2005-11-27", "t2": "2005-11-27", "t3": "2005-11-28", "t4": "2012-07-08", "t5": "2010-01-12"}
+    for k, value in want.items():
+        assert arts[k]["published"] == {"value": value, "granularity": "day", "source": "dateline"}, k
+        assert arts[k]["title"] == "Harbour bridge closed after storm", k
+    assert arts["t6"]["title"] == titles["t6"]
+    assert (arts["t6"]["published"] or {}).get("source") != "dateline"
+
+
 def test_formats_a_numeric_stamp_beside_a_us_time_zone_is_read_month_first(tmp_path, db_path):
     # "01/5/2011" is 1 May in Paris and 5 January in New York: a US time zone (ET, PST ...)
     # on the stamp says which. Without one, day first; a date that cannot be read day first

@@ -47,14 +47,19 @@ _ISO = re.compile(
 )
 # Day first (14/09/2023), or month first where the second number cannot be a month
 # (09/14/2023) or a US time zone stamps the line (:func:`date_stamp`).
-_NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b")
+# Tokenised text spaces the separators ("11 / 27 / 2005", "08. 07. 2012"): one space each
+# side at most, and the same separator twice.
+_NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d) ?(?P<sep>[/.]) ?(?P<m>[0-3]?\d) ?(?P=sep) ?(?P<y>(?:19|20)\d\d)\b")
+# A two-digit year ("11/28/05", "8 / 2 / 13 at 1:30 PM"): slashes only (dots number
+# sections: "2.1.10"), and only where a line is nothing but a stamp (:func:`date_stamp`).
+_NUMERIC_SHORT = re.compile(r"\b(?P<d>[0-3]?\d) ?/ ?(?P<m>[0-3]?\d) ?/ ?(?P<y>\d\d)\b(?! ?[/.:] ?\d)")
 # ET, EST, PDT ... right after a clock time ("3:21 PM ET", "11:34 a.m. EST"): upper case, and
 # not after "10H00" ("PUBLIÉ À 10H00 ET MIS À JOUR", where it is French "et").
 _US_ZONE = re.compile(r"(?:\d:\d\d|\b[AaPp]\.?\s?[Mm]\b\.?),?\s*[ECMP][DS]?T\b")
 _NOT_US = re.compile(r"\b(?:publi[ée]e?|mis\s+[àa]\s+jour|le|à|ver[öo]ffentlicht|aktualisiert|publicado|"
                      r"actualizado|el|a\s+las)\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
+    rf"\b(?P<d>[0-3]?\d)(?:er|\.|º)?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
@@ -129,7 +134,7 @@ def parse_date(text: str, month_first: bool = False) -> tuple[str, str] | None:
 # 2024 à 09h12", "Updated: Sept. 14, 2023 11:02 am", "Mis à jour le 12/03/2024".
 _STAMP_WORDS = (
     r"publi[ée]e?s?\s+le|mis\s+[àa]\s+jour(?:\s+le)?|modifi[ée]e?\s+le|actualis[ée]e?\s+le|"
-    r"le|published(?:\s+(?:on|at))?|updated(?:\s+(?:on|at))?|posted(?:\s+(?:on|at))?|last\s+updated|"
+    r"le|(?:article\s+)?(?:published|updated|posted)(?:\s+(?:on|at))?|last\s+updated|"
     r"ver[öo]ffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|stand|am|"
     r"publicado(?:\s+el)?|actualizado(?:\s+el)?|el|"
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
@@ -139,7 +144,7 @@ _STAMP_WORDS = (
 )
 _TIME = r"(?:[àa]|at|um|a\s+las)?\s*\d{1,2}\s*[:hH.]\s*\d{2}(?:\s*[:.]\s*\d{2})?(?:\s*(?:[ap]\.?\s?m\b\.?|uhr|h))?"
 _STAMP_FILLER = re.compile(
-    rf"(?:{_STAMP_WORDS}|{_TIME}|\d{{1,2}}\s*h\b|[|:,.\-–—()/]|\s|\b(?:GMT|UTC|CET|CEST|HEC|BST|IST|MEZ|MESZ|[ECMP][DS]?T)\b)+",
+    rf"(?:{_STAMP_WORDS}|{_TIME}|\d{{1,2}}\s*h\b|[|:,.\-–—()/@]|\s|\b(?:GMT|UTC|CET|CEST|HEC|BST|IST|MEZ|MESZ|[ECMP][DS]?T)\b)+",
     re.IGNORECASE,
 )
 _UPDATE_ONLY = re.compile(r"^\s*(mis\s+[àa]\s+jour|updated|last\s+updated|modifi|aktualisiert|actualizado)", re.I)
@@ -160,6 +165,11 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
 
     >>> date_stamp("Posted at 3:21 PM ET, 01/5/2011")
     ('2011-01-05', 'day', False)
+
+    Tokenised stamps space their separators, and a stamp may have a two-digit year:
+
+    >>> date_stamp("Posted 11 / 27 / 2005 7: 21 AM"), date_stamp("11 / 28 / 05")
+    (('2005-11-27', 'day', False), ('2005-11-28', 'day', False))
     """
     s = line.strip()
     if not s or len(s) > 90:
@@ -173,10 +183,16 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
             parsed = p
             rest = rest[: m.start()] + " " + rest[m.end() :]
             break
+    if parsed is None and (m := _NUMERIC_SHORT.search(rest)):
+        yy = int(m.group("y"))
+        long = f"{m.group('d')}/{m.group('m')}/{yy + (1900 if yy >= 50 else 2000)}"
+        if (p := parse_date(long, month_first=us)) and p[1] == "day":
+            parsed = p
+            rest = rest[: m.start()] + " " + rest[m.end() :]
     if parsed is None:
         return None
     # Whatever is left must be stamp words, times, other dates and punctuation.
-    for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
+    for rx in (_NUMERIC, _NUMERIC_SHORT, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
         rest = rx.sub(" ", rest)
     if _STAMP_FILLER.fullmatch(rest) is None and rest.strip():
         return None
