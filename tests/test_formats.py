@@ -181,6 +181,25 @@ def test_formats_a_numeric_stamp_beside_a_us_time_zone_is_read_month_first(tmp_p
     assert arts["u4"]["published"]["value"] == "2024-04-03"
 
 
+def test_formats_an_english_slashed_stamp_is_month_first_unless_the_url_says_otherwise(tmp_path, db_path):
+    # "4/9/2007" in an English page is 9 April (the American way); in a French one, 4
+    # September; dots are day first in any language. The URL's date settles a stamp that
+    # reads both ways when it agrees with one reading only.
+    body = "The accounting firm reopened after the shooting, its director said on Monday."
+    f = write_jsonl(tmp_path / "m.jsonl", [
+        {"id": "m1", "title": "Posted 4 / 9 / 2007 6: 04 PM", "language": "en", "text": body},
+        {"id": "m2", "title": "Publié le 4/9/2007 à 18h04", "language": "fr",
+         "text": "Le cabinet a rouvert après la fusillade, a indiqué son directeur lundi."},
+        {"id": "m3", "title": "08.07.2012", "language": "en", "text": "Second report. " + body},
+        {"id": "m4", "title": "11 / 09 / 2010", "language": "en", "text": "Third report. " + body,
+         "url": "https://news.example.com/2010/09/firm-reopens"},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    days = {k: (a["published"] or {}).get("value") for k, a in arts.items()}
+    assert days == {"m1": "2007-04-09", "m2": "2007-09-04", "m3": "2012-07-08", "m4": "2010-09-11"}
+
+
 def test_formats_a_url_dates_an_article_that_has_no_date_of_its_own(tmp_path, db_path):
     text = "Le conseil municipal a voté mardi soir le budget de la ville, après trois heures de débat."
     f = write_jsonl(tmp_path / "u.jsonl", [

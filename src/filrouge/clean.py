@@ -155,10 +155,13 @@ def clean(
     settings: CleanSettings,
     language: str | None = None,
     find_title: bool = False,
+    near: str | None = None,
 ) -> Cleaned:
     """Clean ``body`` (plain text, paragraphs on their own lines).
 
     ``find_title``: take the first paragraph as the headline when it reads like one.
+    ``near``: the date the article's URL gives, which settles a date stamp that reads
+    both ways (:func:`~filrouge.ingest.pubdate.date_stamp`).
     """
     rules = load_rules()
     longest_rule = max(r.max_words for r in rules)
@@ -173,7 +176,7 @@ def clean(
     for index, para in enumerate(paragraphs):
         # A date alone on a line is a stamp at the top or the foot of an article; in the
         # middle it is content (the headings of a chronology).
-        stamp = date_stamp(para) if index < _STAMP_ZONE or index >= last - 1 else None
+        stamp = date_stamp(para, language, near) if index < _STAMP_ZONE or index >= last - 1 else None
         if stamp is not None:
             value, granularity, update_only = stamp
             removed.append(Removed(para, "date stamp"))

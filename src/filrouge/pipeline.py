@@ -34,7 +34,8 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     # 2011, 3: 37 PM EDT") is the article's dateline, not its headline: its date is the publication
     # date when none is given, and the headline is looked for in the text.
     given, stamped, moved = raw.title, None, ()
-    stamp = date_stamp(given) if given else None
+    near = url_date(raw.url)
+    stamp = date_stamp(given, language, near[0] if near else None) if given else None
     if stamp is not None:
         value, granularity, update_only = stamp
         stamped = None if update_only else PublishedDate(value, granularity, "dateline")
@@ -44,6 +45,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         settings.clean,
         language=language,
         find_title=given is None and (raw.first_line_may_be_title or stamp is not None),
+        near=near[0] if near else None,
     )
     if not cleaned.text.strip():
         raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")

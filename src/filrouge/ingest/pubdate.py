@@ -150,11 +150,15 @@ _STAMP_FILLER = re.compile(
 _UPDATE_ONLY = re.compile(r"^\s*(mis\s+[àa]\s+jour|updated|last\s+updated|modifi|aktualisiert|actualizado)", re.I)
 
 
-def date_stamp(line: str) -> tuple[str, str, bool] | None:
+def date_stamp(line: str, language: str | None = None, near: str | None = None) -> tuple[str, str, bool] | None:
     """Read a line that is nothing but a date stamp.
 
     Returns ``(value, granularity, is_update_only)`` or None when the line says more than
     a date (a sentence that mentions a date is content, not a stamp).
+
+    A numeric date that reads both ways (04/09/2007) is read month first beside a US time
+    zone or with slashes in English (``language``), day first otherwise, unless ``near``
+    (the date the article's URL gives, ``YYYY-MM[-DD]``) agrees with the other reading only.
 
     >>> date_stamp("14/09/2023 mis à jour: 23:00")
     ('2023-09-14', 'day', False)
@@ -170,6 +174,10 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
 
     >>> date_stamp("Posted 11 / 27 / 2005 7: 21 AM"), date_stamp("11 / 28 / 05")
     (('2005-11-27', 'day', False), ('2005-11-28', 'day', False))
+    >>> date_stamp("Updated 4 / 9 / 2007"), date_stamp("Updated 4 / 9 / 2007", "en")
+    (('2007-09-04', 'day', True), ('2007-04-09', 'day', True))
+    >>> date_stamp("11 / 09 / 2010", "en", near="2010-09")
+    ('2010-09-11', 'day', False)
     """
     s = line.strip()
     if not s or len(s) > 90:
@@ -177,16 +185,26 @@ def date_stamp(line: str) -> tuple[str, str, bool] | None:
     parsed = None
     rest = s
     us = _US_ZONE.search(s) is not None and _NOT_US.search(s) is None
+
+    def numeric(text: str) -> tuple[str, str] | None:
+        """Its reading by ``us`` (or English and slashes: dots are day first, 08.07.2012),
+        or the other one where only that agrees with ``near``."""
+        first = us or (language == "en" and "/" in text and _NOT_US.search(s) is None)
+        p = parse_date(text, month_first=first)
+        if p and near and not p[0].startswith(near):
+            q = parse_date(text, month_first=not first)
+            p = q if q and q[0].startswith(near) else p
+        return p
+
     for rx in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO):
         m = rx.search(rest)
-        if m and (p := parse_date(m.group(0), month_first=us)) and p[1] == "day":
+        if m and (p := numeric(m.group(0)) if rx is _NUMERIC else parse_date(m.group(0))) and p[1] == "day":
             parsed = p
             rest = rest[: m.start()] + " " + rest[m.end() :]
             break
     if parsed is None and (m := _NUMERIC_SHORT.search(rest)):
         yy = int(m.group("y"))
-        long = f"{m.group('d')}/{m.group('m')}/{yy + (1900 if yy >= 50 else 2000)}"
-        if (p := parse_date(long, month_first=us)) and p[1] == "day":
+        if (p := numeric(f"{m.group('d')}/{m.group('m')}/{yy + (1900 if yy >= 50 else 2000)}")) and p[1] == "day":
             parsed = p
             rest = rest[: m.start()] + " " + rest[m.end() :]
     if parsed is None:
