@@ -223,6 +223,7 @@ def bertopic() -> None:
     except ImportError:
         print("bertopic: not installed (pip install -e .[bertopic]); skipped")
         return
+    CACHE.mkdir(exist_ok=True)
     for name, level in (("ecbplus", "event"), ("rpm2", "story"), ("rpm2", "event"), ("ml-crisis-fr", "story")):
         feats, gold = load(name, CACHE)
         records, _ = read_dataset(DATA / name)
