@@ -34,8 +34,9 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     # 2011, 3: 37 PM EDT") is the article's dateline, not its headline: its date is the publication
     # date when none is given, and the headline is looked for in the text.
     given, stamped, moved = raw.title, None, ()
-    near = url_date(raw.url)
-    stamp = date_stamp(given, language, near[0] if near else None) if given else None
+    from_url = _from_url(raw.url)
+    near = from_url.value if from_url else None   # settles a stamp that reads both ways
+    stamp = date_stamp(given, language, near) if given else None
     if stamp is not None:
         value, granularity, update_only = stamp
         stamped = None if update_only else PublishedDate(value, granularity, "dateline")
@@ -45,7 +46,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         settings.clean,
         language=language,
         find_title=given is None and (raw.first_line_may_be_title or stamp is not None),
-        near=near[0] if near else None,
+        near=near,
     )
     if not cleaned.text.strip():
         raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")
@@ -62,7 +63,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
         text=cleaned.text,
         raw=raw.raw,
         language=language,
-        published=raw.published or stamped or cleaned.published or _from_url(raw.url),
+        published=raw.published or stamped or cleaned.published or from_url,
         source=raw.source,
         url=raw.url,
         author=raw.author,

@@ -184,12 +184,13 @@ def date_stamp(line: str, language: str | None = None, near: str | None = None) 
         return None
     parsed = None
     rest = s
-    us = _US_ZONE.search(s) is not None and _NOT_US.search(s) is None
+    not_us = _NOT_US.search(s) is not None
+    us = _US_ZONE.search(s) is not None and not not_us
 
     def numeric(text: str) -> tuple[str, str] | None:
         """Its reading by ``us`` (or English and slashes: dots are day first, 08.07.2012),
         or the other one where only that agrees with ``near``."""
-        first = us or (language == "en" and "/" in text and _NOT_US.search(s) is None)
+        first = us or (language == "en" and "/" in text and not not_us)
         p = parse_date(text, month_first=first)
         if p and near and not p[0].startswith(near):
             q = parse_date(text, month_first=not first)
