@@ -134,6 +134,33 @@ def test_formats_a_title_field_that_is_only_a_date_is_the_dateline(tmp_path, db_
     assert {"text": "Jan 05, 2011", "reason": "date stamp (title field)"} in shown["removed"]
 
 
+def test_formats_a_title_field_that_shares_no_word_with_the_text_gives_way_to_its_headline(tmp_path, db_path):
+    # Crawled pages put the site's furniture where the headline goes ("Boutique le Point",
+    # "Jump to navigation", a sidebar's headline), sometimes above more of it in the text.
+    # Such a title shares no word with the text's lead: the text's own headline, the first
+    # line near its top that shares words with what follows, takes its place, and the given
+    # title is kept among what was removed. A title that shares no word but finds no headline
+    # to give way to (a pun over a text without one) stays.
+    lead = ("La crue du Vistre a inondé mardi les quartiers sud de Nîmes. Les pompiers du Gard ont évacué "
+            "deux cents habitants, et la préfète a ouvert trois gymnases pour les accueillir pendant la nuit.")
+    f = write_jsonl(tmp_path / "f.jsonl", [
+        {"id": "f1", "title": "Boutique le Point", "language": "fr",
+         "text": "Découvrez notre application\nCrue du Vistre : Nîmes sous les eaux\n" + lead},
+        {"id": "f2", "title": "Un automne sous tension", "language": "fr", "text": "Télécharger le PDF\n" + lead},
+        {"id": "f3", "title": "Nîmes : deux cents habitants évacués", "language": "fr",
+         "text": "Crue du Vistre : Nîmes sous les eaux\n" + lead},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    assert arts["f1"]["title"] == "Crue du Vistre : Nîmes sous les eaux"
+    assert arts["f1"]["text"].endswith(lead) and "Crue du Vistre : Nîmes" not in arts["f1"]["text"]
+    shown = cli_json("show", "f1", db=db_path)
+    assert {"text": "Boutique le Point", "reason": "title field (shares no word with the text's lead)"} \
+        in shown["removed"]
+    assert arts["f2"]["title"] == "Un automne sous tension"
+    assert arts["f3"]["title"] == "Nîmes : deux cents habitants évacués"
+
+
 def test_formats_a_tokenised_date_stamp_in_the_title_field_is_the_dateline(tmp_path, db_path):
     # Tokenised corpora space the separators ("11 / 27 / 2005", "08. 07. 2012"), keep a
     # comma after the month ("27 NOVEMBER, 2005"), write two-digit years ("11 / 28 / 05")

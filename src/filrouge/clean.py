@@ -121,6 +121,45 @@ def derive_title(sentences: list[str], max_chars: int = 140) -> str:
     return cut + "…"
 
 
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+
+
+@lru_cache(maxsize=1)
+def _stopwords_folded() -> frozenset[str]:
+    from .copies.signature import stopwords
+    from .entities.names import unaccent
+
+    return frozenset(unaccent(w.casefold()) for w in stopwords())
+
+
+def title_shares_words(title: str, text: str, lead_words: int = 100) -> bool | None:
+    """Whether a headline shares a content word with the first ``lead_words`` words of
+    its text (words of three letters or more, function words left out, compared on their
+    first five letters, accents and case aside); None when that cannot tell: a title with
+    no such word, or a text shorter than a title. A headline tells what its lead tells;
+    a page's furniture ("Boutique le Point", "Jump to navigation", a sidebar's headline)
+    that a crawler took for the title shares nothing with it.
+
+    >>> lead = "Le dirigeant nord-coréen est arrivé mardi en Russie, où il doit rencontrer Vladimir Poutine."
+    >>> title_shares_words("Kim Jong Un en Russie", lead)
+    True
+    >>> title_shares_words("Boutique le Point", lead)
+    False
+    """
+    from .entities.names import unaccent
+
+    stop = _stopwords_folded()
+
+    def keys(s: str) -> set[str]:
+        return {w[:5] for w in _LETTERS.findall(unaccent(s.casefold())) if w not in stop}
+
+    head = keys(title)
+    lead = text.split(maxsplit=lead_words)[:lead_words]
+    if not head or len(lead) < 12:
+        return None
+    return bool(head & keys(" ".join(lead)))
+
+
 # --------------------------------------------------------------------------- repeats
 _WORD = re.compile(r"\w+")
 
@@ -156,10 +195,15 @@ def clean(
     language: str | None = None,
     find_title: bool = False,
     near: str | None = None,
+    title_must_fit: bool = False,
 ) -> Cleaned:
     """Clean ``body`` (plain text, paragraphs on their own lines).
 
     ``find_title``: take the first paragraph as the headline when it reads like one.
+    ``title_must_fit``: and only one that shares a word with what follows it
+    (:func:`title_shares_words`), among the first paragraphs: a page whose title field
+    was its furniture often opens on more of it ("Découvrez l'application", "Formulaire
+    de recherche") above the headline.
     ``near``: the date the article's URL gives, which settles a date stamp that reads
     both ways (:func:`~filrouge.ingest.pubdate.date_stamp`).
     """
@@ -192,8 +236,10 @@ def clean(
         if rule is not None:
             removed.append(Removed(para, rule.reason))
             continue
-        if find_title and title is None and not kept and index < 3 and len(paragraphs) > 1 \
-                and looks_like_title(para, settings.title_max_words):
+        if find_title and title is None and index < 3 and len(paragraphs) > 1 \
+                and (not kept or title_must_fit and len(kept) < 2) \
+                and looks_like_title(para, settings.title_max_words) \
+                and (not title_must_fit or title_shares_words(para, "\n".join(paragraphs[index + 1:])) is True):
             title = para
             removed.append(Removed(para, "title (moved to the title field)"))
             continue

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from .article import Article, PublishedDate, RawArticle, Rejection, Removed
-from .clean import clean, derive_title
+from .clean import clean, derive_title, title_shares_words
 from .copies.signature import signature
 from .dates import date_article
 from .entities import extract_entities
@@ -50,6 +50,14 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     )
     if not cleaned.text.strip():
         raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")
+    if given and title_shares_words(given, cleaned.text) is False:
+        # A title field that is not this text's headline (a crawler took the page's shop
+        # link or a sidebar's headline for it) gives way to a headline in the text, if the
+        # text opens on one that fits it; else it stays (a pun, a rubric).
+        found = clean(raw.body, settings.clean, language=language, find_title=True, near=near, title_must_fit=True)
+        if found.title:
+            moved += (Removed(given, "title field (shares no word with the text's lead)"),)
+            given, cleaned = None, found
     sentences = [cleaned.text[s:e] for s, e in cleaned.sentences]
     if given:
         title, title_source = given, raw.title_source or "field"
