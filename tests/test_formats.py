@@ -161,6 +161,33 @@ def test_formats_a_title_field_that_shares_no_word_with_the_text_gives_way_to_it
     assert arts["f3"]["title"] == "Nîmes : deux cents habitants évacués"
 
 
+def test_formats_a_column_of_other_headlines_atop_the_text_is_not_the_article(tmp_path, db_path):
+    # A crawled page that opens on a column of other articles' headlines ("most read") before
+    # its own: the column goes, the page's headline stays and, the title field being the
+    # site's furniture, becomes the title. A few headline-like lines stay (a kicker, a
+    # subtitle, a dateline).
+    column = ["Cinq recettes d'été", "Le marché de l'immobilier ralentit encore en Île-de-France",
+              "Tennis : la finale reportée", "Pourquoi les abeilles disparaissent-elles ?",
+              "« Nous ne lâcherons rien », promettent les syndicats", "Budget : le Sénat adopte la réforme",
+              "Les séries de la semaine", "Météo : un automne plus doux que prévu dans tout le pays",
+              "Cinéma : dix films à voir", "Rugby : le XV de France s'impose à Cardiff",
+              "Vingt livres pour l'hiver", "Le prix de l'essence baisse"]
+    lead = ("La crue du Vistre a inondé mardi les quartiers sud de Nîmes. Les pompiers du Gard ont évacué "
+            "deux cents habitants, et la préfète a ouvert trois gymnases pour les accueillir pendant la nuit.")
+    f = write_jsonl(tmp_path / "c.jsonl", [
+        {"id": "c1", "title": "Boutique le Point", "language": "fr",
+         "text": "\n".join([*column, "Crue du Vistre : Nîmes sous les eaux", lead])},
+        {"id": "c2", "title": "Crue du Vistre", "language": "fr", "text": "\n".join([*column[:4], lead])},
+    ])
+    _ingest(db_path, f)
+    arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
+    assert arts["c1"]["title"] == "Crue du Vistre : Nîmes sous les eaux"
+    assert arts["c1"]["text"] == lead
+    shown = cli_json("show", "c1", db=db_path)
+    assert [r["text"] for r in shown["removed"] if r["reason"] == "column of other articles' headlines"] == column
+    assert arts["c2"]["text"].startswith(column[0]) and arts["c2"]["text"].endswith(lead)
+
+
 def test_formats_a_tokenised_date_stamp_in_the_title_field_is_the_dateline(tmp_path, db_path):
     # Tokenised corpora space the separators ("11 / 27 / 2005", "08. 07. 2012"), keep a
     # comma after the month ("27 NOVEMBER, 2005"), write two-digit years ("11 / 28 / 05")

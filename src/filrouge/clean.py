@@ -160,6 +160,29 @@ def title_shares_words(title: str, text: str, lead_words: int = 100) -> bool | N
     return bool(head & keys(" ".join(lead)))
 
 
+_HEADLINE_COLUMN = 10   # headline-like lines in a row that open a page: a column of links
+
+
+def _headline_column(paragraphs: list[str], max_words: int) -> int:
+    """How many of the first paragraphs are a column of other articles' headlines: a run
+    of at least ``_HEADLINE_COLUMN`` lines that read like headlines (:func:`looks_like_title`)
+    followed by prose, less its last line, the page's own headline. 0 when the page opens
+    otherwise (a text opens on at most five such lines in ecbplus, rpm2 and the seeds; 46
+    of ml-crisis-fr's crawled pages on 10 to 41).
+
+    >>> _headline_column([f"Titre numéro {i}" for i in range(12)] + ["Le texte commence ici."], 30)
+    11
+    >>> _headline_column(["Un titre", "Le texte commence ici."], 30)
+    0
+    """
+    run = 0
+    for para in paragraphs:
+        if not looks_like_title(para, max_words):
+            break
+        run += 1
+    return run - 1 if _HEADLINE_COLUMN <= run < len(paragraphs) else 0
+
+
 # --------------------------------------------------------------------------- repeats
 _WORD = re.compile(r"\w+")
 
@@ -211,6 +234,11 @@ def clean(
     longest_rule = max(r.max_words for r in rules)
     paragraphs = paragraphs_of(normalize(body))
     removed: list[Removed] = []
+    # A page that opens on a column of other articles' headlines ("most read", "in the same
+    # section") before its own: the column goes, its last line (the headline) stays.
+    start = _headline_column(paragraphs, settings.title_max_words)
+    removed += [Removed(para, "column of other articles' headlines") for para in paragraphs[:start]]
+    paragraphs = paragraphs[start:]
     kept: list[str] = []
     published: PublishedDate | None = None
     update_stamp: PublishedDate | None = None
