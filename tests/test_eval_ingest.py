@@ -36,6 +36,7 @@ def test_eval_all_articles_ingest_without_rejection(eval_dir, db_path):
     # articles' headlines (46 of ml-crisis-fr's pages, 10 to 41 lines); no other text does.
     assert columns <= 50, columns
     # Title fields that share no word with their text give way to its headline: ml-crisis-fr's
-    # crawled pages (95: "Boutique le Point", "Jump to navigation", a sidebar's headline) and
-    # one ECB+ record ("APR 28"); a rule that took real headlines would add many.
-    assert reasons["title field (shares no word with the text's lead)"] <= 100, reasons
+    # crawled pages (122: "Boutique le Point", "Les sites éditoriaux", a sidebar's headline) and
+    # two ECB+ records ("APR 28", "THE WHITE HOUSE"); a rule that took real headlines would add
+    # many.
+    assert reasons["title field (shares no word with the text's lead)"] <= 130, reasons

@@ -149,6 +149,9 @@ def test_formats_a_title_field_that_shares_no_word_with_the_text_gives_way_to_it
         {"id": "f2", "title": "Un automne sous tension", "language": "fr", "text": "Télécharger le PDF\n" + lead},
         {"id": "f3", "title": "Nîmes : deux cents habitants évacués", "language": "fr",
          "text": "Crue du Vistre : Nîmes sous les eaux\n" + lead},
+        # A site's menu above the headline shares a word with the title field: it is no prose.
+        {"id": "f4", "title": "Les sites du groupe", "language": "fr",
+         "text": "Les sites du Groupe Midi\nNos journaux et magazines\nCrue du Vistre : Nîmes sous les eaux\n" + lead},
     ])
     _ingest(db_path, f)
     arts = {a["id"]: a for a in cli_json("articles", db=db_path)}
@@ -159,6 +162,7 @@ def test_formats_a_title_field_that_shares_no_word_with_the_text_gives_way_to_it
         in shown["removed"]
     assert arts["f2"]["title"] == "Un automne sous tension"
     assert arts["f3"]["title"] == "Nîmes : deux cents habitants évacués"
+    assert arts["f4"]["title"] == "Crue du Vistre : Nîmes sous les eaux"
 
 
 def test_formats_a_column_of_other_headlines_atop_the_text_is_not_the_article(tmp_path, db_path):

@@ -132,13 +132,22 @@ def _stopwords_folded() -> frozenset[str]:
     return frozenset(unaccent(w.casefold()) for w in stopwords())
 
 
-def title_shares_words(title: str, text: str, lead_words: int = 100) -> bool | None:
+_PROSE_WORDS = 20   # a line this long is prose, whatever its end (a standfirst cut short)
+
+
+def _heading(paragraph: str, max_words: int) -> bool:
+    """A line that reads like a headline (:func:`looks_like_title`) and is shorter than prose."""
+    return paragraph.count(" ") + 1 < _PROSE_WORDS and looks_like_title(paragraph, max_words)
+
+
+def title_shares_words(title: str, text: str, lead_words: int = 100, max_words: int = 30) -> bool | None:
     """Whether a headline shares a content word with the first ``lead_words`` words of
-    its text (words of three letters or more, function words left out, compared on their
-    first five letters, accents and case aside); None when that cannot tell: a title with
-    no such word, or a text shorter than a title. A headline tells what its lead tells;
-    a page's furniture ("Boutique le Point", "Jump to navigation", a sidebar's headline)
-    that a crawler took for the title shares nothing with it.
+    its text's prose (words of three letters or more, function words left out, compared on
+    their first five letters, accents and case aside; lines that read like headlines, a
+    site's menu among them, are not prose); None when that cannot tell: a title with no
+    such word, or too little prose. A headline tells what its lead tells; a page's
+    furniture ("Boutique le Point", "Jump to navigation", a sidebar's headline) that a
+    crawler took for the title shares nothing with it.
 
     >>> lead = "Le dirigeant nord-coréen est arrivé mardi en Russie, où il doit rencontrer Vladimir Poutine."
     >>> title_shares_words("Kim Jong Un en Russie", lead)
@@ -154,7 +163,8 @@ def title_shares_words(title: str, text: str, lead_words: int = 100) -> bool | N
         return {w[:5] for w in _LETTERS.findall(unaccent(s.casefold())) if w not in stop}
 
     head = keys(title)
-    lead = text.split(maxsplit=lead_words)[:lead_words]
+    prose = " ".join(p for p in text.split("\n") if p.strip() and not _heading(p, max_words))
+    lead = prose.split(maxsplit=lead_words)[:lead_words]
     if not head or len(lead) < 12:
         return None
     return bool(head & keys(" ".join(lead)))
@@ -223,10 +233,11 @@ def clean(
     """Clean ``body`` (plain text, paragraphs on their own lines).
 
     ``find_title``: take the first paragraph as the headline when it reads like one.
-    ``title_must_fit``: and only one that shares a word with what follows it
-    (:func:`title_shares_words`), among the first paragraphs: a page whose title field
-    was its furniture often opens on more of it ("Découvrez l'application", "Formulaire
-    de recherche") above the headline.
+    ``title_must_fit``: take instead the last of the headline-like lines that open the
+    text, before its prose, that shares a word with what follows it
+    (:func:`title_shares_words`): a page whose title field was its furniture often opens
+    on more of it ("Découvrez l'application", "Les sites du Groupe Figaro", "Nos journaux
+    et magazines") above the headline.
     ``near``: the date the article's URL gives, which settles a date stamp that reads
     both ways (:func:`~filrouge.ingest.pubdate.date_stamp`).
     """
@@ -243,6 +254,8 @@ def clean(
     published: PublishedDate | None = None
     update_stamp: PublishedDate | None = None
     title: str | None = None
+    fitting: int | None = None   # title_must_fit: the kept line that is the headline
+    prose = False                # a line that does not read like a headline came
     seen_paragraphs: set[str] = set()
     last = len(paragraphs) - 1
     for index, para in enumerate(paragraphs):
@@ -264,13 +277,15 @@ def clean(
         if rule is not None:
             removed.append(Removed(para, rule.reason))
             continue
-        if find_title and title is None and index < 3 and len(paragraphs) > 1 \
-                and (not kept or title_must_fit and len(kept) < 2) \
-                and looks_like_title(para, settings.title_max_words) \
-                and (not title_must_fit or title_shares_words(para, "\n".join(paragraphs[index + 1:])) is True):
+        if find_title and not title_must_fit and title is None and not kept and index < 3 \
+                and len(paragraphs) > 1 and looks_like_title(para, settings.title_max_words):
             title = para
             removed.append(Removed(para, "title (moved to the title field)"))
             continue
+        heading = _heading(para, settings.title_max_words)
+        candidate = title_must_fit and not prose and len(kept) < 4 and heading \
+            and title_shares_words(para, "\n".join(paragraphs[index + 1:]), max_words=settings.title_max_words) is True
+        prose = prose or not heading
         key = _key(para)
         if key and key in seen_paragraphs and len(key.split()) >= 4:
             removed.append(Removed(para, "repeated paragraph"))
@@ -279,6 +294,11 @@ def clean(
         if published is None and len(kept) < 3 and (d := agency_dateline(para)):
             published = PublishedDate(d[0], d[1], "dateline")
         kept.append(para)
+        if candidate:
+            fitting = len(kept) - 1   # the last such line before the prose is the headline
+    if fitting is not None and len(kept) > 1:
+        title = kept.pop(fitting)
+        removed.append(Removed(title, "title (moved to the title field)"))
     if published is None and update_stamp is not None:
         published = update_stamp
 
