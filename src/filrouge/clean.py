@@ -121,17 +121,6 @@ def derive_title(sentences: list[str], max_chars: int = 140) -> str:
     return cut + "…"
 
 
-_LETTERS = re.compile(r"[^\W\d_]{3,}")
-
-
-@lru_cache(maxsize=1)
-def _stopwords_folded() -> frozenset[str]:
-    from .copies.signature import stopwords
-    from .entities.names import unaccent
-
-    return frozenset(unaccent(w.casefold()) for w in stopwords())
-
-
 _PROSE_WORDS = 20   # a line this long is prose, whatever its end (a standfirst cut short)
 
 
@@ -155,12 +144,13 @@ def title_shares_words(title: str, text: str, lead_words: int = 100, max_words: 
     >>> title_shares_words("Boutique le Point", lead)
     False
     """
-    from .entities.names import unaccent
+    from .stories.features import _WORD as letters
+    from .stories.features import _stop, fold
 
-    stop = _stopwords_folded()
+    stop = _stop()
 
     def keys(s: str) -> set[str]:
-        return {w[:5] for w in _LETTERS.findall(unaccent(s.casefold())) if w not in stop}
+        return {w[:5] for w in letters.findall(fold(s)) if w not in stop}
 
     head = keys(title)
     prose = " ".join(p for p in text.split("\n") if p.strip() and not _heading(p, max_words))

@@ -50,7 +50,7 @@ def process(raw: RawArticle, settings: Settings) -> Article:
     )
     if not cleaned.text.strip():
         raise InputRejected("no article text left after cleaning (everything looked like boilerplate)")
-    if given and title_shares_words(given, cleaned.text) is False:
+    if given and title_shares_words(given, cleaned.text, max_words=settings.clean.title_max_words) is False:
         # A title field that is not this text's headline (a crawler took the page's shop
         # link or a sidebar's headline for it) gives way to a headline in the text, if the
         # text opens on one that fits it; else it stays (a pun, a rubric).
