@@ -14,6 +14,7 @@ import math
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -144,6 +145,15 @@ def title_shares_words(title: str, text: str, lead_words: int = 100, max_words: 
     >>> title_shares_words("Boutique le Point", lead)
     False
     """
+    return _shares_words(title, (m.group() for m in _LINE.finditer(text)), lead_words, max_words)
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _shares_words(title: str, lines: Iterable[str], lead_words: int, max_words: int) -> bool | None:
+    """:func:`title_shares_words` over the text's lines, read only as far as the lead
+    (a title is checked on every article that has one: a long text is not split whole)."""
     from .stories.features import _WORD as letters
     from .stories.features import _stop, fold
 
@@ -153,9 +163,15 @@ def title_shares_words(title: str, text: str, lead_words: int = 100, max_words: 
         return {w[:5] for w in letters.findall(fold(s)) if w not in stop}
 
     head = keys(title)
-    prose = " ".join(p for p in text.split("\n") if p.strip() and not _heading(p, max_words))
-    lead = prose.split(maxsplit=lead_words)[:lead_words]
-    if not head or len(lead) < 12:
+    if not head:
+        return None
+    lead: list[str] = []
+    for line in lines:
+        if line.strip() and not _heading(line, max_words):
+            lead += line.split(maxsplit=lead_words - len(lead))[:lead_words - len(lead)]
+            if len(lead) >= lead_words:
+                break
+    if len(lead) < 12:
         return None
     return bool(head & keys(" ".join(lead)))
 
@@ -272,10 +288,11 @@ def clean(
             title = para
             removed.append(Removed(para, "title (moved to the title field)"))
             continue
-        heading = _heading(para, settings.title_max_words)
-        candidate = title_must_fit and not prose and len(kept) < 4 and heading \
-            and title_shares_words(para, "\n".join(paragraphs[index + 1:]), max_words=settings.title_max_words) is True
-        prose = prose or not heading
+        candidate = False
+        if title_must_fit and not prose:   # among the headline-like lines that open the text
+            prose = not _heading(para, settings.title_max_words)
+            candidate = not prose and len(kept) < 4 and _shares_words(
+                para, paragraphs[index + 1:], 100, settings.title_max_words) is True
         key = _key(para)
         if key and key in seen_paragraphs and len(key.split()) >= 4:
             removed.append(Removed(para, "repeated paragraph"))
