@@ -68,6 +68,20 @@ def test_dates_not_temporal():
     assert [m.value for m in tag_dates("Une marche aura lieu lundi à Paris.", "2023-11-17", "fr")] == ["2023-11-20"]
     assert [m.tense for m in tag_dates("Depuis l'arrestation de Mohamed Morsi mercredi, la tension monte.",
                                        "2023-11-17", "fr")] == [None]
+    # A day and month that name a street, a square or a bridge are no date, nor is their month
+    # or year alone; a bridge before a feast is the long weekend; Santa and his tree are no day.
+    for language, text in (("fr", "Des milliers de manifestants ont traversé le pont du 6 Octobre."),
+                           ("fr", "La mosquée de la rue du 19 mars à Vénissieux a été visée."),
+                           ("fr", "Ils défilent avenue du 8 mai 1945, puis place du 14-Juillet."),
+                           ("fr", "Croire qu'il va nous sauver, c'est croire au Père Noël."),
+                           ("fr", "Un sapin de Noël trône dans le hall."),
+                           ("en", "They bought a Christmas tree and Halloween costumes."),
+                           ("es", "Miles de personas marcharon por la Avenida 9 de Julio."),
+                           ("de", "Sie demonstrierten auf der Straße des 17. Juni.")):
+        assert tag_dates(text, ref, language) == [], text
+    assert [m.value for m in tag_dates("Ils partent pour le pont du 15 août.", ref, "fr")] == ["2023-08-15"]
+    assert [m.value for m in tag_dates("La mise en place du 1er janvier 2024 est prévue.", ref, "fr")] == ["2024-01-01"]
+    assert [m.value for m in tag_dates("Il reviendra à Noël.", ref, "fr")] == ["2023-12-25"]
     # Postponed on a day is no postponement to it.
     assert [m.value for m in tag_dates("Der Gipfel wurde am Montag verschoben.", "2023-11-17", "de")] == ["2023-11-13"]
 

@@ -35,6 +35,8 @@ _UNIT_GRANULARITY = {
 AHEAD_MONTHS = 2.0
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _NEXT_WORD = re.compile(r"\s*([\w'’%-]+)")
+_DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:er|\.)?(?:\s+de)?[\s-]+$")   # a day number right before a month
+_DAY_MONTH_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:er|\.)?(?:\s+de)?[\s-]+([^\W\d_]+\.?)(?:\s+de)?[\s-]+$")   # and a day and month before a year
 _BLOCK = re.compile(r"[^\n]+")
 _TENSE_REACH = 50  # characters: a verb further away usually belongs to another clause
 _CLAUSE_PENALTY = 20  # characters added to a clue's distance past a comma
@@ -215,8 +217,23 @@ class Tagger:
                 prev = re.search(r"(\w+)\W*$", text[max(0, m.start() - 30):m.start()])
                 if prev and prev.group(1)[:1].isupper() and norm(prev.group(1)) not in filters.get("month_after", ()):
                     return False   # "Theresa May", "Mrs May"
+        if kind in ("date", "day_range", "holiday") and self._names_place(text, pm.start, f):
+            return False
+        if "day" not in f and ("month" in f or kind == "year"):
+            # the rest of "la rue du 4 Septembre", "l'avenue du 8 mai 1945"
+            day = _DAY_BEFORE.search(text, max(0, m.start() - 8), m.start())
+            month = f.get("month")
+            if day is None and kind == "year":
+                day = _DAY_MONTH_BEFORE.search(text, max(0, m.start() - 25), m.start())
+                month = self.g.meaning("month", day.group(2)) if day else None
+            if day and isinstance(month, int) and self._names_place(text, day.start(), {"day": int(day.group(1)), "month": month}):
+                return False
         if kind == "holiday":
             word = pm.texts.get("holiday", "")
+            before = self._before(text, pm.start, 20)
+            if any(re.search(rf"(?:^|[^\w]){re.escape(w)}$", before.rstrip()) for w in filters.get("holiday_not_after", ())) \
+                    or self._next_word(text, m.end()) in filters.get("holiday_not_before", ()):
+                return False   # "le père Noël", "un sapin de Noël", "Christmas tree": things, not days
             name = re.split(r"['’]", word)[-1]   # "l'Ascension": the feast's own word
             if norm(word) in filters.get("holiday_if_capitalised", ()) and not name[:1].isupper():
                 return False
@@ -268,6 +285,30 @@ class Tagger:
             if not re.search(r"(?:^|\s)(?:à|a|vers|dès|de|jusqu'à|avant|après|et|at|by|from|to|until|around|before|after|,|;|:)$", before):
                 return False
         return True
+
+    def _names_place(self, text: str, start: int, f: dict[str, Any]) -> bool:
+        """Whether the day and month at ``start`` (``f``: their fields) name a street, a square
+        or a bridge ("la rue du 4-Septembre", "le pont du 6 Octobre" in Cairo, "la Avenida 9 de
+        Julio"): a place word right before them (``place_before``), not itself after one of
+        ``place_not_after`` ("la mise en place du 1er janvier"). A long weekend is a date: "le
+        pont du 15 août", a bridge word (``bridge_before``) before a fixed feast of the lexicon."""
+        filters = self.g.filters
+        words = filters.get("place_before")
+        if not words:
+            return False
+        before = self._before(text, start, 40).rstrip()
+        for w in words:
+            hit = re.search(rf"(?:^|[^\w'])(?:(\w+)\s+)?{re.escape(w)}$", before)
+            if hit is None or (hit.group(1) or "") in filters.get("place_not_after", ()):
+                continue
+            if w in filters.get("bridge_before", ()):
+                code = f.get("holiday")
+                month = f.get("month") or f.get("month_abbr") or f.get("mnum")
+                day = f"{month:02d}-{f['day']:02d}" if isinstance(month, int) and "day" in f else None
+                if code is not None or day in {v for v in self.g.words.get("holiday", {}).values() if len(v) == 5}:
+                    return False
+            return True
+        return False
 
     def _after_person(self, before: str) -> bool:
         """Whether "de N ans" follows a word for a person (an age, not a duration)."""
