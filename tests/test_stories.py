@@ -878,3 +878,20 @@ def test_stories_an_event_is_never_titled_by_its_pages_furniture(tmp_path):
     # The jazz festival's page has nothing but the furniture for a title: a label of its names.
     assert events["p4"].title_source == "label" and "Montpellier" in events["p4"].title, events["p4"]
     assert events["p4"].as_dict()["title_source"] == "label"
+
+
+def test_stories_a_small_story_is_labelled_by_the_names_its_articles_make_most_of(tmp_path):
+    # One article, every name in it once in the corpus: the count of articles ties, and the
+    # label was the alphabetically first names (a sidebar's, often). The name of its title,
+    # said three times, comes first.
+    record = {"id": "j1", "language": "fr", "published": "2024-07-14",
+              "title": "Le festival de jazz de Montpellier bat son record",
+              "text": "Le festival de jazz de Montpellier a réuni samedi douze mille spectateurs. Montpellier "
+                      "accueillera en juillet la chanteuse Camille Bertault. Anne Arnaud, venue d'Ajaccio, a salué "
+                      "l'affiche. Le maire de Montpellier s'est félicité du succès de cette édition."}
+    with filrouge.open(tmp_path / "jazz.db") as fr:
+        fr.ingest_records([record])
+        (story,) = fr.stories()
+        names = [n for _, n in story.entities]
+    assert names and names[0] == "Montpellier", story.label
+    assert story.label.startswith("Montpellier"), story.label

@@ -7,7 +7,7 @@ turns stored events and stories into :class:`~filrouge.article.Story` records.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -331,6 +331,9 @@ def event_date(c: Cluster, published: list[str | None]) -> tuple[str | None, str
     return None, None, None
 
 
+_FEW = 5   # a story of at most this many articles is labelled by how much they make of each name
+
+
 def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     """Stored stories (all, or those of ``story_ids``) with their events, most recent first."""
     from ..entities.index import entity_names
@@ -371,9 +374,22 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
                 weight.update(salience([(k, f) for (f, _), k in store.article_entities(a).items() if f != "title"]))
             key_entities[e.id] = [k for k, _ in sorted(
                 weight.items(), key=lambda kv: (-kv[1], -idf(entity_df.get(kv[0], 0), n_articles), kv[0]))[:4]]
+    events_of: dict[str, list[Any]] = defaultdict(list)
+    for e in events:
+        events_of[e.parent or ""].append(e)
     for s in stories:
         story_weight = {k: n * idf(entity_df.get(k, 0), n_articles)
                         for k, n in s.entities.items() if n * 3 >= s.n or n >= 3}
+        if s.n <= _FEW:
+            # In a story of a few articles, most names are in one article each: the count of
+            # articles ties, and the rarest names in the corpus came first, alphabetically (a
+            # page's sidebar). How much its articles make of each name (features.salience:
+            # mentions, and the title) tells them apart.
+            made: Counter[str] = Counter()
+            for e in events_of[s.id]:
+                for a, _, _ in members.get(e.id, []):
+                    made.update(salience([(k, f) for (f, _), k in store.article_entities(a).items()]))
+            story_weight = {k: w * made.get(k, 1.0) for k, w in story_weight.items()}
         key_entities[s.id] = [k for k, _ in sorted(story_weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
     names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
     by_story: dict[str, list[Event]] = {s.id: [] for s in stories}
