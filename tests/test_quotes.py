@@ -221,3 +221,14 @@ def test_quotes_german_and_spanish_speakers_among_the_names_the_store_knows(tmp_
         fr.ingest_records(records)
         said = {(q["article"], q["text"][:12]): q["speaker"] for q in fr.quotes() if q["article"] in ("de", "es")}
     assert len(said) == 7 and set(said.values()) == {"Christine Lagarde"}, said
+
+
+def test_quotes_a_name_after_a_or_in_is_a_place_or_an_addressee_not_the_speaker():
+    # "à Kadhafi" is whom the support goes to; the pronoun stands for the one who gives it.
+    q = _quotes("Le soutien du président vénézuélien Hugo Chavez à Mouammar Kadhafi semble faiblir. Il a "
+                "déclaré qu'il « ne pouvait pas approuver tout ce qui se passe dans ce pays ».")
+    assert q and q[0][1] == "Hugo Chavez", q
+    # ...unless the name is the subject of a relative clause: "à X, son supérieur, qui s'est dit « … »".
+    q = _quotes("Le trader Jérôme Kerviel a présenté ses gains à Alain Deklerk, son supérieur, qui s'est dit "
+                "« très satisfait du résultat obtenu ».")
+    assert q and q[0][1] == "Alain Deklerk", q

@@ -229,6 +229,7 @@ class Words:
     demonym_articles: frozenset[str] = frozenset()
     patronymic_endings: tuple[str, ...] = ()
     pronouns: frozenset[str] = frozenset()
+    locatives: tuple[str, ...] = ()
     speech_verbs: tuple[str, ...] = ()
     source_words: tuple[str, ...] = ()
     that: tuple[str, ...] = ()

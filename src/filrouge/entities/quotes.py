@@ -168,6 +168,7 @@ class _Finder:
         self.descriptions = self._descriptions()
         self.role = _role_pattern(language)
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
+        self.locative = _locative(language)
 
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
@@ -178,8 +179,15 @@ class _Finder:
 
     # ------------------------------------------------------------- speakers
     def speakers(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
-        """People and organisations named in text[s:e], outside quotations."""
-        return [m for m in self.mentions_in(s, e, inside) if m.type in ("PER", "ORG")]
+        """People and organisations named in text[s:e], outside quotations, not as a place."""
+        return [m for m in self.mentions_in(s, e, inside) if m.type in ("PER", "ORG") and not self.placed(m)]
+
+    def placed(self, m: Mention) -> bool:
+        """Whether a name comes right after a word that makes it a place or an addressee ("à
+        Benghazi", "place Tahrir", "in Benghazi"; ``locatives`` in ``data/entities.toml``): the
+        model types such a name a person at times, and whoever speaks, it is not that name."""
+        return self.locative is not None and self.locative.search(self.text, max(0, m.start - 25), m.start) is not None \
+            and not _RELATIVE.match(self.text, m.end)   # "à Alain Deklerk, son supérieur, qui s'était « montré satisfait »"
 
     def mentions_in(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """Every mention in text[s:e], outside quotations."""
@@ -195,7 +203,7 @@ class _Finder:
             m = self.mentions[k]
             if sent - self.sentence(m.start) > within:
                 return None
-            if m.type == "PER" and not _within(m.start, inside):
+            if m.type == "PER" and not _within(m.start, inside) and not self.placed(m):
                 return m
         return None
 
@@ -381,6 +389,7 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     return None, None
 
 
+_RELATIVE = re.compile(r"\s*(?:,[^,.;]{0,60},)?\s*(?:qui|who|quien)\b", re.IGNORECASE)
 _AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "has", "have", "had", "will"])
 _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
@@ -395,6 +404,16 @@ def _apposed(f: _Finder, clause_end: int, nxt: int, inside: list[tuple[int, int]
     if after and after[0].type == "PER" and _adjacent(f.text, clause_end, after[0].start, most):
         return after[0]
     return None
+
+
+@cache
+def _locative(language: str | None) -> re.Pattern[str] | None:
+    """A word that makes the name right after it a place ("à ", "place ", "in "), up to the
+    name; built once per language."""
+    lang = words(language)
+    if not lang.locatives:
+        return None
+    return re.compile(r"(?:^|[^\w'’])(?:" + _alternation(lang.locatives) + r")\s+$", re.IGNORECASE)
 
 
 @cache
@@ -505,7 +524,8 @@ def _people(f: _Finder, k: int) -> list[tuple[int, Mention]]:
     """The people named in sentence ``k`` (outside quotations), each with the number of
     words before it in the sentence."""
     s, e = f.sentences[k]
-    return [(len(_WORD.findall(f.text[s:m.start])), m) for m in f.mentions_in(s, e, f.inside) if m.type == "PER"]
+    return [(len(_WORD.findall(f.text[s:m.start])), m) for m in f.mentions_in(s, e, f.inside)
+            if m.type == "PER" and not f.placed(m)]
 
 
 def _named_subject(f: _Finder, people: list[tuple[int, Mention]]) -> Mention | None:
