@@ -48,7 +48,7 @@ from .rules import MONTHS_DAYS, find_names
 # 12: an article in a language no recogniser reads (German, Spanish) gets the names the store
 #    already knows from other articles (EntityIndex.known_names), and its quotations are found
 #    again with them; German and Spanish have speech verbs, pronouns and roles of their own.
-EXTRACTION_VERSION = 13
+EXTRACTION_VERSION = 14
 
 
 def fields(article: Article) -> list[tuple[str, str]]:

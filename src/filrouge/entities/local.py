@@ -11,17 +11,30 @@ then "Poutine", "V. Poutine", "Vladimir Vladimirovitch Poutine"; "Kim Jong Un", 
   Jong Il in one article), the one mentioned last before it wins;
 - places and organisations group by key, near keys, and acronyms ("BCE" with "Banque
   centrale européenne");
-- each group takes the type most of its mentions have.
+- each group takes the type most of its mentions have, but a one-word "person" named mostly
+  right after "à", "place", "in" is a place.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from functools import cache, lru_cache
 
 from ..article import Mention
-from .names import ARTICLES, NearIndex, acronym, alias_table, fold, key, word_key, words
+from .names import (
+    ARTICLES,
+    RELATIVE_AFTER,
+    NearIndex,
+    acronym,
+    alias_table,
+    fold,
+    key,
+    locative_pattern,
+    word_key,
+    words,
+)
 from .ner import Span
 
 _ACRONYM_SKIP = frozenset(["de", "du", "des", "d", "la", "le", "les", "l", "of", "the", "and", "et", "for", "für", "der", "die", "das", "und", "y", "del"])
@@ -150,8 +163,45 @@ def group_mentions(text: str, spans: list[Span], sentence_of: list[int], languag
     for i, s in enumerate(spans):
         types[order[find(i)]][s.type] += 1
     majority = [max(c.items(), key=lambda kv: (kv[1], kv[0] == "PER"))[0] for c in types]
+    for g in _places_typed_persons(text, spans, names, [order[find(i)] for i in range(len(spans))], majority, language):
+        majority[g] = "LOC"
     return [Mention(names[i], s.start, s.end, majority[order[find(i)]], sentence_of[i], order[find(i)])
             for i, s in enumerate(spans)]
+
+
+def _places_typed_persons(text: str, spans: list[Span], names: list[str], groups: list[int], majority: list[str],
+                          language: str | None) -> list[int]:
+    """The groups the model typed as persons that read as places: one-word names only (no
+    first name anywhere in the article), unknown to the alias table, never after a title,
+    and at least half of their mentions right after a word that makes a place ("à
+    Benghazi", "place Tahrir", "in Misrata"; ``locatives``), not as the subject of a relative
+    clause ("à Alain Deklerk, qui…") nor a possessor ("in Obama's speech"). The small French
+    model reads "Benghazi", "Syrte", "Misrata" as persons."""
+    pattern = locative_pattern(language)
+    if pattern is None:
+        return []
+    titles = {fold(t).rstrip(".") for t in words(language).titles}
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    out = []
+    for g, idx in members.items():
+        if majority[g] != "PER" or any(" " in names[i].strip() or "-" in names[i] or key(names[i]) in alias_table()
+                                       for i in idx):
+            continue
+        placed = 0
+        for i in idx:
+            s, e = spans[i].start, spans[i].end
+            before = text[max(0, s - 25):s].split()
+            if before and fold(before[-1]).rstrip(".") in titles:
+                break   # "M. Kadhafi": a person
+            if pattern.search(text, max(0, s - 25), s) and not RELATIVE_AFTER.match(text, e) \
+                    and not re.match(r"['’]s\b", text[e:e + 3]):
+                placed += 1
+        else:
+            if placed and 2 * placed >= len(idx):
+                out.append(g)
+    return out
 
 
 def _by_key(indices: list[int], keys: list[str]) -> dict[str, list[int]]:

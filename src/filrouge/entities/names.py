@@ -268,6 +268,22 @@ def words(language: str | None) -> Words:
     return Words(**kw)  # type: ignore[arg-type]
 
 
+@cache
+def locative_pattern(language: str | None) -> re.Pattern[str] | None:
+    """A word that makes the name right after it a place or an addressee ("à ", "place ",
+    "in "; ``locatives`` in ``data/entities.toml``), searched up to the name."""
+    lang = words(language)
+    if not lang.locatives:
+        return None
+    alt = "|".join(re.escape(v) for v in sorted(lang.locatives, key=len, reverse=True))
+    return re.compile(r"(?:^|\W)(?:" + alt + r")\s+$", re.IGNORECASE)
+
+
+# A relative clause right after a name (its apposition aside) makes it a subject: "à Alain
+# Deklerk, son supérieur, qui s'est dit…".
+RELATIVE_AFTER = re.compile(r"\s*(?:,[^,.;]{0,60},)?\s*(?:qui|who|quien)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Alias:
     """An entry of the bundled alias table."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..article import Mention, Quote
-from .names import ARTICLES, fold, words
+from .names import ARTICLES, RELATIVE_AFTER, fold, locative_pattern, words
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
@@ -168,7 +168,7 @@ class _Finder:
         self.descriptions = self._descriptions()
         self.role = _role_pattern(language)
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
-        self.locative = _locative(language)
+        self.locative = locative_pattern(language)
 
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
@@ -187,7 +187,7 @@ class _Finder:
         Benghazi", "place Tahrir", "in Benghazi"; ``locatives`` in ``data/entities.toml``): the
         model types such a name a person at times, and whoever speaks, it is not that name."""
         return self.locative is not None and self.locative.search(self.text, max(0, m.start - 25), m.start) is not None \
-            and not _RELATIVE.match(self.text, m.end)   # "à Alain Deklerk, son supérieur, qui s'était « montré satisfait »"
+            and not RELATIVE_AFTER.match(self.text, m.end)   # "à Alain Deklerk, son supérieur, qui s'était « montré satisfait »"
 
     def mentions_in(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """Every mention in text[s:e], outside quotations."""
@@ -389,7 +389,6 @@ def _speaker(f: _Finder, r: _Raw, ss: int, se: int, inside: list[tuple[int, int]
     return None, None
 
 
-_RELATIVE = re.compile(r"\s*(?:,[^,.;]{0,60},)?\s*(?:qui|who|quien)\b", re.IGNORECASE)
 _AUXILIARIES = frozenset(["a", "ont", "avait", "avaient", "aura", "auront", "has", "have", "had", "will"])
 _PARTICIPLE = re.compile(r"(?:ant|ing)$", re.IGNORECASE)
 _FUNCTION = frozenset(["les", "des", "une", "aux", "dans", "pour", "par", "sur", "avec", "the", "and", "for", "from", "with"])
@@ -404,16 +403,6 @@ def _apposed(f: _Finder, clause_end: int, nxt: int, inside: list[tuple[int, int]
     if after and after[0].type == "PER" and _adjacent(f.text, clause_end, after[0].start, most):
         return after[0]
     return None
-
-
-@cache
-def _locative(language: str | None) -> re.Pattern[str] | None:
-    """A word that makes the name right after it a place ("à ", "place ", "in "), up to the
-    name; built once per language."""
-    lang = words(language)
-    if not lang.locatives:
-        return None
-    return re.compile(r"(?:^|[^\w'’])(?:" + _alternation(lang.locatives) + r")\s+$", re.IGNORECASE)
 
 
 @cache
