@@ -142,6 +142,12 @@ class Tagger:
         # The last text's matches and tense clues, which do not depend on the reference
         # date: an undated article is tagged twice, to infer its date and then against it.
         self._last: tuple[str, list[_Match], dict[tuple[int, int], list[tuple[int, int, str]]]] | None = None
+        # The words before a day and month that make them a place's name (``place_before``),
+        # the word before them as group 1, and the month-days of the lexicon's fixed feasts.
+        places = self.g.filters.get("place_before")
+        self._place = re.compile(r"(?:^|[^\w'])(?:(\w+)\s+)?(" + "|".join(map(re.escape, sorted(places, key=len, reverse=True)))
+                                 + r")$") if places else None
+        self._fixed_feasts = frozenset(v for v in self.g.words.get("holiday", {}).values() if len(v) == 5)
 
     # -- 1. matching and parsing ------------------------------------------------------------
     def _parse(self, text: str, m: re.Match[str], rule: Rule) -> _Match | None:
@@ -292,23 +298,18 @@ class Tagger:
         Julio"): a place word right before them (``place_before``), not itself after one of
         ``place_not_after`` ("la mise en place du 1er janvier"). A long weekend is a date: "le
         pont du 15 août", a bridge word (``bridge_before``) before a fixed feast of the lexicon."""
-        filters = self.g.filters
-        words = filters.get("place_before")
-        if not words:
+        if self._place is None:
             return False
-        before = self._before(text, start, 40).rstrip()
-        for w in words:
-            hit = re.search(rf"(?:^|[^\w'])(?:(\w+)\s+)?{re.escape(w)}$", before)
-            if hit is None or (hit.group(1) or "") in filters.get("place_not_after", ()):
-                continue
-            if w in filters.get("bridge_before", ()):
-                code = f.get("holiday")
-                month = f.get("month") or f.get("month_abbr") or f.get("mnum")
-                day = f"{month:02d}-{f['day']:02d}" if isinstance(month, int) and "day" in f else None
-                if code is not None or day in {v for v in self.g.words.get("holiday", {}).values() if len(v) == 5}:
-                    return False
-            return True
-        return False
+        filters = self.g.filters
+        hit = self._place.search(self._before(text, start, 40).rstrip())
+        if hit is None or (hit.group(1) or "") in filters.get("place_not_after", ()):
+            return False
+        if hit.group(2) in filters.get("bridge_before", ()):
+            month = f.get("month") or f.get("month_abbr") or f.get("mnum")
+            day = f"{month:02d}-{f['day']:02d}" if isinstance(month, int) and "day" in f else None
+            if f.get("holiday") is not None or day in self._fixed_feasts:
+                return False
+        return True
 
     def _after_person(self, before: str) -> bool:
         """Whether "de N ans" follows a word for a person (an age, not a duration)."""

@@ -25,13 +25,12 @@ from functools import cache, lru_cache
 from ..article import Mention
 from .names import (
     ARTICLES,
-    RELATIVE_AFTER,
     NearIndex,
     acronym,
     alias_table,
     fold,
     key,
-    locative_pattern,
+    named_as_place,
     word_key,
     words,
 )
@@ -177,8 +176,7 @@ def _places_typed_persons(text: str, spans: list[Span], names: list[str], groups
     Benghazi", "place Tahrir", "in Misrata"; ``locatives``), not as the subject of a relative
     clause ("à Alain Deklerk, qui…") nor a possessor ("in Obama's speech"). The small French
     model reads "Benghazi", "Syrte", "Misrata" as persons."""
-    pattern = locative_pattern(language)
-    if pattern is None:
+    if not words(language).locatives:
         return []
     titles = {fold(t).rstrip(".") for t in words(language).titles}
     members: dict[int, list[int]] = {}
@@ -195,8 +193,7 @@ def _places_typed_persons(text: str, spans: list[Span], names: list[str], groups
             before = text[max(0, s - 25):s].split()
             if before and fold(before[-1]).rstrip(".") in titles:
                 break   # "M. Kadhafi": a person
-            if pattern.search(text, max(0, s - 25), s) and not RELATIVE_AFTER.match(text, e) \
-                    and not re.match(r"['’]s\b", text[e:e + 3]):
+            if named_as_place(text, s, e, language) and not re.match(r"['’]s\b", text[e:e + 3]):
                 placed += 1
         else:
             if placed and 2 * placed >= len(idx):

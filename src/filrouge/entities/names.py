@@ -268,20 +268,33 @@ def words(language: str | None) -> Words:
     return Words(**kw)  # type: ignore[arg-type]
 
 
+def alternation(entries: Iterable[str]) -> str:
+    """A regular-expression alternation of literal entries, the longest first."""
+    return "|".join(re.escape(v) for v in sorted(entries, key=len, reverse=True))
+
+
 @cache
-def locative_pattern(language: str | None) -> re.Pattern[str] | None:
+def _locative_pattern(language: str | None) -> re.Pattern[str] | None:
     """A word that makes the name right after it a place or an addressee ("à ", "place ",
     "in "; ``locatives`` in ``data/entities.toml``), searched up to the name."""
     lang = words(language)
     if not lang.locatives:
         return None
-    alt = "|".join(re.escape(v) for v in sorted(lang.locatives, key=len, reverse=True))
-    return re.compile(r"(?:^|\W)(?:" + alt + r")\s+$", re.IGNORECASE)
+    return re.compile(r"(?:^|\W)(?:" + alternation(lang.locatives) + r")\s+$", re.IGNORECASE)
 
 
 # A relative clause right after a name (its apposition aside) makes it a subject: "à Alain
 # Deklerk, son supérieur, qui s'est dit…".
-RELATIVE_AFTER = re.compile(r"\s*(?:,[^,.;]{0,60},)?\s*(?:qui|who|quien)\b", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(r"\s*(?:,[^,.;]{0,60},)?\s*(?:qui|who|quien)\b", re.IGNORECASE)
+
+
+def named_as_place(text: str, start: int, end: int, language: str | None) -> bool:
+    """Whether the name at text[start:end] comes right after a word that makes it a place
+    or an addressee ("à Benghazi", "place Tahrir", "in Misrata"; ``locatives``), and is not
+    the subject of a relative clause ("à Alain Deklerk, son supérieur, qui s'est dit…")."""
+    pattern = _locative_pattern(language)
+    return pattern is not None and pattern.search(text, max(0, start - 25), start) is not None \
+        and not _RELATIVE_AFTER.match(text, end)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..article import Mention, Quote
-from .names import ARTICLES, RELATIVE_AFTER, fold, locative_pattern, words
+from .names import ARTICLES, alternation, fold, named_as_place, words
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›"}
 _WORD = re.compile(r"[\w'’\-]+")
@@ -132,10 +132,6 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 _INVERTED = re.compile(r"-t?-?(il|elle|ils|elles)\b", re.IGNORECASE)
 
 
-def _alternation(entries: tuple[str, ...]) -> str:
-    return "|".join(re.escape(v) for v in sorted(entries, key=len, reverse=True))
-
-
 @cache
 def _patterns(language: str | None) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
                                              re.Pattern[str] | None]:
@@ -145,9 +141,9 @@ def _patterns(language: str | None) -> tuple[re.Pattern[str] | None, re.Pattern[
     # A capitalised word is a speech verb only where a sentence starts: "the US State
     # Department said" is not the stem "stat".
     start = r"(?:(?<![\w])(?-i:(?=[^\W\d_A-ZÀ-ÖØ-Þ]))|^|(?<=[.!?…]\s)|(?<=\n))"
-    verb = re.compile(start + r"(?:" + _alternation(lang.speech_verbs) + r")[\w]*",
+    verb = re.compile(start + r"(?:" + alternation(lang.speech_verbs) + r")[\w]*",
                       re.IGNORECASE) if lang.speech_verbs else None
-    source = re.compile(r"(?<![\w])(?:" + _alternation(lang.source_words) + r")\s+",
+    source = re.compile(r"(?<![\w])(?:" + alternation(lang.source_words) + r")\s+",
                         re.IGNORECASE) if lang.source_words else None
     that = re.compile(r"\s+(?:[\w\-]+\s+){0,3}?(?:" + "|".join(re.escape(t) for t in lang.that)
                       + r")(?:\s+|(?<=['’]))", re.IGNORECASE) if lang.that else None
@@ -168,7 +164,7 @@ class _Finder:
         self.descriptions = self._descriptions()
         self.role = _role_pattern(language)
         self.inside: list[tuple[int, int]] = []  # the quotations' spans, marks included
-        self.locative = locative_pattern(language)
+        self.language = language
 
     def sentence(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
@@ -186,8 +182,7 @@ class _Finder:
         """Whether a name comes right after a word that makes it a place or an addressee ("à
         Benghazi", "place Tahrir", "in Benghazi"; ``locatives`` in ``data/entities.toml``): the
         model types such a name a person at times, and whoever speaks, it is not that name."""
-        return self.locative is not None and self.locative.search(self.text, max(0, m.start - 25), m.start) is not None \
-            and not RELATIVE_AFTER.match(self.text, m.end)   # "à Alain Deklerk, son supérieur, qui s'était « montré satisfait »"
+        return named_as_place(self.text, m.start, m.end, self.language)
 
     def mentions_in(self, s: int, e: int, inside: list[tuple[int, int]]) -> list[Mention]:
         """Every mention in text[s:e], outside quotations."""
@@ -413,7 +408,7 @@ def _role_pattern(language: str | None) -> re.Pattern[str] | None:
     lang = words(language)
     if not lang.role_heads or not lang.definite:
         return None
-    alt = _alternation(lang.role_heads)
+    alt = alternation(lang.role_heads)
     det = "|".join(re.escape(w) for w in lang.definite)
     return re.compile(rf"(?:^|\s)(?:{det})\s*(?:[\w\-]+\s+){{0,2}}?(?:{alt})\s+"
                       rf"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of|at\s+the|at|del|de\s+los|de\s+las"

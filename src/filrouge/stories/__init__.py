@@ -352,6 +352,14 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
     page_titles = store.story_page_titles({t for _, _, t in info.values() if t})
     headlines: dict[str, str] = {}
     key_entities: dict[str, list[str]] = {}
+    mentioned: dict[str, list[tuple[str, str]]] = {}
+
+    def mentions_of(a: str) -> list[tuple[str, str]]:
+        """An article's (entity, field) mentions, read once for events and stories alike."""
+        if a not in mentioned:
+            mentioned[a] = [(k, f) for (f, _), k in store.article_entities(a).items()]
+        return mentioned[a]
+
     for e in events:
         arts = members.get(e.id, [])
         if not arts:
@@ -371,7 +379,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
         else:   # the names its articles make most of (features.salience), the page's title left out
             weight: Counter[str] = Counter()
             for a, _, _ in arts:
-                weight.update(salience([(k, f) for (f, _), k in store.article_entities(a).items() if f != "title"]))
+                weight.update(salience([(k, f) for k, f in mentions_of(a) if f != "title"]))
             key_entities[e.id] = [k for k, _ in sorted(
                 weight.items(), key=lambda kv: (-kv[1], -idf(entity_df.get(kv[0], 0), n_articles), kv[0]))[:4]]
     events_of: dict[str, list[Any]] = defaultdict(list)
@@ -388,7 +396,7 @@ def describe(store: Any, story_ids: Iterable[str] | None = None) -> list[Story]:
             made: Counter[str] = Counter()
             for e in events_of[s.id]:
                 for a, _, _ in members.get(e.id, []):
-                    made.update(salience([(k, f) for (f, _), k in store.article_entities(a).items()]))
+                    made.update(salience(mentions_of(a)))
             story_weight = {k: w * made.get(k, 1.0) for k, w in story_weight.items()}
         key_entities[s.id] = [k for k, _ in sorted(story_weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4]]
     names = {e: n for e, (n, _) in entity_names(store, sorted({k for v in key_entities.values() for k in v})).items()}
