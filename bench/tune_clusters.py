@@ -29,7 +29,10 @@ The procedure (the README's "Stories and events" section), on the eval sets of
 Without --halves it tunes on every topic (all the labelled data we have: the held-out parts
 are kept by the data's owners) and prints the settings as TOML for default.toml. With
 --halves (leave-topics-out), each dataset's gold stories, sorted by id, alternate between two
-halves; it tunes on one half and scores the other, both ways.
+halves; it tunes on one half and scores the other, both ways. With --without-dates text, the
+articles' features leave out the dates their texts name (publication dates kept); with
+--without-dates all, their publication dates too: what the procedure reaches without them
+(see bench/text_dates.py).
 """
 
 from __future__ import annotations
@@ -95,6 +98,15 @@ def load(name: str, cache: Path, seed: int | None = None) -> tuple[list, dict]:
         stored = [fr.article(i) for i in order if i in set(fr.store.ids())]
         feats = fr.story_index.features(stored)
     return feats, gold
+
+
+def without_dates(feats: list, which: str | None) -> list:
+    """The same features with none of the dates the text names (``which`` "text"), or
+    without their publication dates as well ("all"); None leaves them as they are."""
+    if which is None:
+        return feats
+    out = [dataclasses.replace(f, days=frozenset(), years=frozenset(), dates=()) for f in feats]
+    return [dataclasses.replace(f, day=None) for f in out] if which == "all" else out
 
 
 def run(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[str, float]:
@@ -305,6 +317,9 @@ def main() -> None:
     ap.add_argument("--cache", default="/tmp/filrouge-tune")
     ap.add_argument("--halves", action="store_true",
                     help="Leave-topics-out: tune on one half of the topics, score the other, both ways.")
+    ap.add_argument("--without-dates", choices=("text", "all"),
+                    help="Tune on features without the dates the texts name (text), or without "
+                         "their publication dates as well (all).")
     args = ap.parse_args()
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -313,7 +328,8 @@ def main() -> None:
         if not (DATA / name).is_dir():
             sys.exit(f"{DATA / name} not found")
         feats, gold = load(name, cache)
-        _ORDERS[name] = [feats, *(load(name, cache, seed)[0] for seed in SHUFFLES)]
+        feats = without_dates(feats, args.without_dates)
+        _ORDERS[name] = [feats, *(without_dates(load(name, cache, seed)[0], args.without_dates) for seed in SHUFFLES)]
         stories = sorted({g["story"] for g in gold.values()})
         data[name] = (feats, gold, (set(stories[0::2]), set(stories[1::2])))
     base = Settings.load().stories
