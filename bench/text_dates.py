@@ -28,11 +28,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tune_clusters import DATA, TARGETS, load, partition, run, without_dates
+from tune_clusters import DATA, TARGETS, clustered, load, without_dates
 
 from filrouge.entities.evaluate import bcubed
 from filrouge.settings import Settings
-from filrouge.stories.cluster import Clusterer
 
 
 def cut_at_gaps(feats: list, gold: dict, gap: float) -> dict[str, str]:
@@ -59,19 +58,6 @@ def cut_at_gaps(feats: list, gold: dict, gap: float) -> dict[str, str]:
     return out
 
 
-def events_against(feats: list, labels: dict[str, str], settings) -> dict[str, float]:
-    """BCubed P/R/F1 of the online events (then consolidated) against ``labels``."""
-    c = Clusterer(settings)
-    assigned = {}
-    for f in feats:
-        a = c.assign(f)
-        assigned[f.id] = (a.event, a.story)
-    c.consolidate()
-    final = partition(c, assigned)
-    ids = sorted(assigned)
-    return bcubed([final[i][0] for i in ids], [labels[i] for i in ids])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path, default=Path("/tmp/filrouge-tune"),
@@ -88,14 +74,16 @@ def main() -> None:
             continue
         feats, gold = load(name, args.cache)
         topics = {g["story"] for g in gold.values()}
-        runs = [run(without_dates(feats, which), gold, settings, topics) for which in (None, "text", "all")]
-        for level in ("event", "story"):
+        finals = [clustered(without_dates(feats, which), gold, settings, topics) for which in (None, "text", "all")]
+        ids = sorted(finals[0])
+        for k, level in enumerate(("event", "story")):
             target = "yes" if level in levels else ""
-            print(f"{name:14} {level:6} {target:>6} " + " ".join(f"{r[level]:{w}.3f}" for r, w in zip(runs, (6, 14, 9))))
+            f1s = [bcubed([final[i][k] for i in ids], [gold[i][level] for i in ids])["f1"] for final in finals]
+            print(f"{name:14} {level:6} {target:>6} " + " ".join(f"{f:{w}.3f}" for f, w in zip(f1s, (6, 14, 9))))
         if args.gap is not None and "event" in levels:   # ml-crisis-fr's gold events are its stories
             labels = cut_at_gaps(feats, gold, args.gap)
             n, cut = len({g["event"] for g in gold.values()}), len(set(labels.values()))
-            r = events_against(feats, labels, settings)
+            r = bcubed([finals[0][i][0] for i in ids], [labels[i] for i in ids])   # the events as they are
             print(f"{name:14} events against the gold cut at {args.gap:g}-day gaps ({n} events become {cut}): "
                   f"F1 {r['f1']:.3f} (P {r['precision']:.3f}, R {r['recall']:.3f})")
 

@@ -105,11 +105,13 @@ def without_dates(feats: list, which: str | None) -> list:
     without their publication dates as well ("all"); None leaves them as they are."""
     if which is None:
         return feats
-    out = [dataclasses.replace(f, days=frozenset(), years=frozenset(), dates=()) for f in feats]
-    return [dataclasses.replace(f, day=None) for f in out] if which == "all" else out
+    drop = {"days": frozenset(), "years": frozenset(), "dates": ()} | ({"day": None} if which == "all" else {})
+    return [dataclasses.replace(f, **drop) for f in feats]
 
 
-def run(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[str, float]:
+def clustered(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[str, tuple[str, str]]:
+    """Each article of ``topics``'s (event, story), online in the order of ``feats`` and
+    then consolidated."""
     c = Clusterer(s)
     pairs = {}
     for f in feats:
@@ -117,8 +119,12 @@ def run(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[s
             a = c.assign(f)
             pairs[f.id] = (a.event, a.story)
     c.consolidate()
-    final = partition(c, pairs)
-    ids = sorted(pairs)
+    return partition(c, pairs)
+
+
+def run(feats: list, gold: dict, s: ClusterSettings, topics: set[str]) -> dict[str, float]:
+    final = clustered(feats, gold, s, topics)
+    ids = sorted(final)
     out = {}
     for level, k in (("event", 0), ("story", 1)):
         out[level] = bcubed([final[i][k] for i in ids], [gold[i][level] for i in ids])["f1"]
